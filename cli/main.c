@@ -1,0 +1,333 @@
+/* parakh: the command line. Parses arguments, calls the library, prints, and
+ * maps the outcome to the exit codes of docs/errors.md. */
+#include "cli.h"
+
+#include <errno.h>
+#include <getopt.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+enum { EXIT_CLEAN = 0, EXIT_FAILON = 1, EXIT_USAGE = 2, EXIT_INPUT = 3, EXIT_INTERRUPTED = 130 };
+
+static pk_scan *volatile g_scan;
+
+static void on_signal(int sig)
+{
+    (void)sig;
+    pk_scan_cancel(g_scan); /* async-signal-safe: an atomic store */
+}
+
+static void usage(FILE *f)
+{
+    fprintf(f,
+            "usage: parakh scan [options] PATH...\n"
+            "       parakh version\n"
+            "\n"
+            "Takes each PATH (a file, a directory or any archive) apart safely and reports\n"
+            "what is inside, with evidence for every finding.\n"
+            "\n"
+            "options:\n"
+            "  --format FMT          %s (default: text)\n"
+            "  -o, --output FILE     write the report to FILE instead of standard output\n"
+            "  --fail-on SEV         exit 1 if a finding is SEV or worse:\n"
+            "                        info, low, medium, high, critical, none (default: none)\n"
+            "  -j, --jobs N          worker threads (default: number of cores)\n"
+            "  -q, --quiet           no progress line\n"
+            "  --tmpdir DIR          where the private temporary tree is made\n"
+            "limits (a limit reached becomes a finding; the scan goes on):\n"
+            "  --max-depth N         containers inside containers (default 16)\n"
+            "  --max-total SIZE      bytes unpacked in the whole scan (default 16G)\n"
+            "  --max-file SIZE       bytes of one unpacked file (default 4G)\n"
+            "  --max-ratio N         unpacked bytes per container byte (default 200)\n"
+            "  --max-entries N       archive entries in the whole scan (default 1000000)\n"
+            "  --file-timeout SECS   time for one file (default 300)\n"
+            "  --disk-reserve SIZE   stop unpacking below this much free space (default 512M)\n"
+            "SIZE takes K, M, G or T suffixes (powers of 1024).\n"
+            "\n"
+            "exit codes: 0 no finding reached --fail-on; 1 one did; 2 usage error;\n"
+            "3 an input could not be read or the run failed; 130 interrupted.\n",
+            pk_report_formats());
+}
+
+static int parse_u64(const char *s, uint64_t *out, int size_suffix)
+{
+    char *end;
+    errno = 0;
+    if (!s || !*s || *s == '-')
+        return -1;
+    unsigned long long v = strtoull(s, &end, 10);
+    if (errno || end == s)
+        return -1;
+    unsigned shift = 0;
+    if (size_suffix && *end) {
+        switch (*end) {
+        case 'k':
+        case 'K':
+            shift = 10;
+            break;
+        case 'm':
+        case 'M':
+            shift = 20;
+            break;
+        case 'g':
+        case 'G':
+            shift = 30;
+            break;
+        case 't':
+        case 'T':
+            shift = 40;
+            break;
+        default:
+            return -1;
+        }
+        end++;
+    }
+    if (*end || (shift && v > (UINT64_MAX >> shift)))
+        return -1;
+    *out = (uint64_t)v << shift;
+    return 0;
+}
+
+static int bad_value(const char *opt, const char *val)
+{
+    fprintf(stderr, "parakh: invalid value '%s' for %s (see parakh scan --help)\n", val ? val : "",
+            opt);
+    return EXIT_USAGE;
+}
+
+/* Writes the report to FILE through a temporary name, so an existing report
+ * is replaced only by a complete one. */
+static int write_report(pk_scan *s, const char *format, const char *path)
+{
+    if (!path) {
+        pk_status st = pk_report_write(s, format, stdout);
+        if (st != PK_OK) {
+            fprintf(stderr, "parakh: writing the report failed: %s\n", pk_status_str(st));
+            return -1;
+        }
+        return 0;
+    }
+    size_t n = strlen(path) + 16;
+    char *tmp = malloc(n);
+    if (!tmp)
+        return -1;
+    snprintf(tmp, n, "%s.tmp%ld", path, (long)getpid());
+    FILE *f = fopen(tmp, "w");
+    if (!f) {
+        fprintf(stderr, "parakh: cannot write %s: %s\n", tmp, strerror(errno));
+        free(tmp);
+        return -1;
+    }
+    pk_status st = pk_report_write(s, format, f);
+    if (fclose(f) != 0 && st == PK_OK)
+        st = PK_E_IO;
+    if (st != PK_OK || rename(tmp, path) != 0) {
+        fprintf(stderr, "parakh: cannot write %s: %s\n", path,
+                st != PK_OK ? pk_status_str(st) : strerror(errno));
+        unlink(tmp);
+        free(tmp);
+        return -1;
+    }
+    free(tmp);
+    return 0;
+}
+
+static int cmd_scan(int argc, char **argv)
+{
+    enum {
+        O_FORMAT = 256,
+        O_FAILON,
+        O_TMPDIR,
+        O_DEPTH,
+        O_TOTAL,
+        O_FILE,
+        O_RATIO,
+        O_ENTRIES,
+        O_TIMEOUT,
+        O_RESERVE,
+    };
+    static const struct option opts[] = {
+        {"format", required_argument, 0, O_FORMAT},
+        {"output", required_argument, 0, 'o'},
+        {"fail-on", required_argument, 0, O_FAILON},
+        {"jobs", required_argument, 0, 'j'},
+        {"quiet", no_argument, 0, 'q'},
+        {"tmpdir", required_argument, 0, O_TMPDIR},
+        {"max-depth", required_argument, 0, O_DEPTH},
+        {"max-total", required_argument, 0, O_TOTAL},
+        {"max-file", required_argument, 0, O_FILE},
+        {"max-ratio", required_argument, 0, O_RATIO},
+        {"max-entries", required_argument, 0, O_ENTRIES},
+        {"file-timeout", required_argument, 0, O_TIMEOUT},
+        {"disk-reserve", required_argument, 0, O_RESERVE},
+        {"help", no_argument, 0, 'h'},
+        {0, 0, 0, 0},
+    };
+    pk_scan_opts so;
+    pk_scan_opts_default(&so);
+    const char *format = "text", *output = NULL;
+    int quiet = 0, have_fail = 0;
+    pk_severity fail_on = PK_SEV_CRITICAL;
+    uint64_t v;
+    int c;
+    optind = 1;
+    opterr = 0;
+    while ((c = getopt_long(argc, argv, "o:j:qh", opts, NULL)) != -1) {
+        switch (c) {
+        case O_FORMAT:
+            if (!pk_report_known(optarg)) {
+                fprintf(stderr, "parakh: unknown format '%s' (known: %s)\n", optarg,
+                        pk_report_formats());
+                return EXIT_USAGE;
+            }
+            format = optarg;
+            break;
+        case 'o':
+            output = optarg;
+            break;
+        case O_FAILON:
+            if (strcmp(optarg, "none") == 0) {
+                have_fail = 0;
+            } else if (pk_severity_parse(optarg, &fail_on) == 0) {
+                have_fail = 1;
+            } else {
+                return bad_value("--fail-on", optarg);
+            }
+            break;
+        case 'j':
+            if (parse_u64(optarg, &v, 0) || v == 0 || v > 256)
+                return bad_value("--jobs", optarg);
+            so.jobs = (unsigned)v;
+            break;
+        case 'q':
+            quiet = 1;
+            break;
+        case O_TMPDIR:
+            so.tmpdir = optarg;
+            break;
+        case O_DEPTH:
+            if (parse_u64(optarg, &v, 0) || v == 0 || v > 1024)
+                return bad_value("--max-depth", optarg);
+            so.limits.max_depth = (unsigned)v;
+            break;
+        case O_TOTAL:
+            if (parse_u64(optarg, &v, 1) || v == 0)
+                return bad_value("--max-total", optarg);
+            so.limits.max_total_bytes = v;
+            break;
+        case O_FILE:
+            if (parse_u64(optarg, &v, 1) || v == 0)
+                return bad_value("--max-file", optarg);
+            so.limits.max_file_bytes = v;
+            break;
+        case O_RATIO:
+            if (parse_u64(optarg, &v, 0) || v == 0 || v > 1000000)
+                return bad_value("--max-ratio", optarg);
+            so.limits.max_ratio = (unsigned)v;
+            break;
+        case O_ENTRIES:
+            if (parse_u64(optarg, &v, 0) || v == 0)
+                return bad_value("--max-entries", optarg);
+            so.limits.max_entries = v;
+            break;
+        case O_TIMEOUT:
+            if (parse_u64(optarg, &v, 0) || v == 0 || v > 86400)
+                return bad_value("--file-timeout", optarg);
+            so.limits.file_time_ms = (unsigned)(v * 1000);
+            break;
+        case O_RESERVE:
+            if (parse_u64(optarg, &v, 1))
+                return bad_value("--disk-reserve", optarg);
+            so.limits.disk_reserve = v;
+            break;
+        case 'h':
+            usage(stdout);
+            return EXIT_CLEAN;
+        case '?':
+        default:
+            if (optopt)
+                fprintf(stderr, "parakh: option -%c needs a value or is unknown\n", optopt);
+            else
+                fprintf(stderr, "parakh: unknown option '%s'\n", argv[optind - 1]);
+            return EXIT_USAGE;
+        }
+    }
+    if (optind >= argc) {
+        fprintf(stderr, "parakh: scan needs at least one PATH (see parakh scan --help)\n");
+        return EXIT_USAGE;
+    }
+    if (!quiet && isatty(STDERR_FILENO)) {
+        so.progress = cli_progress;
+    }
+    pk_scan *s = NULL;
+    pk_status st = pk_scan_new(&so, &s);
+    if (st != PK_OK) {
+        fprintf(stderr, "parakh: %s\n", pk_status_str(st));
+        return st == PK_E_USAGE ? EXIT_USAGE : EXIT_INPUT;
+    }
+    for (int i = optind; i < argc; i++) {
+        if ((st = pk_scan_add_path(s, argv[i])) != PK_OK) {
+            fprintf(stderr, "parakh: %s\n", pk_scan_errmsg(s));
+            pk_scan_free(s);
+            return EXIT_INPUT;
+        }
+    }
+    g_scan = s;
+    struct sigaction sa;
+    memset(&sa, 0, sizeof sa);
+    sa.sa_handler = on_signal;
+    sigemptyset(&sa.sa_mask);
+    sigaction(SIGINT, &sa, NULL);
+    sigaction(SIGTERM, &sa, NULL);
+    st = pk_scan_run(s);
+    cli_progress_end();
+    if (st == PK_E_CANCELED) {
+        fprintf(stderr, "parakh: interrupted; temporary files removed\n");
+        g_scan = NULL;
+        pk_scan_free(s);
+        return EXIT_INTERRUPTED;
+    }
+    if (st != PK_OK) {
+        fprintf(stderr, "parakh: %s\n", pk_scan_errmsg(s));
+        g_scan = NULL;
+        pk_scan_free(s);
+        return EXIT_INPUT;
+    }
+    int rc = EXIT_CLEAN;
+    if (write_report(s, format, output) != 0)
+        rc = EXIT_INPUT;
+    if (rc == EXIT_CLEAN && have_fail) {
+        const pk_finding *f;
+        size_t n = pk_scan_findings(s, &f);
+        for (size_t i = 0; i < n; i++)
+            if (f[i].severity >= fail_on)
+                rc = EXIT_FAILON;
+    }
+    g_scan = NULL;
+    pk_scan_free(s);
+    return rc;
+}
+
+int main(int argc, char **argv)
+{
+    if (argc < 2) {
+        usage(stderr);
+        return EXIT_USAGE;
+    }
+    if (strcmp(argv[1], "scan") == 0)
+        return cmd_scan(argc - 1, argv + 1);
+    if (strcmp(argv[1], "version") == 0 || strcmp(argv[1], "--version") == 0) {
+        printf("parakh %s\n", pk_version());
+        return EXIT_CLEAN;
+    }
+    if (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0 ||
+        strcmp(argv[1], "help") == 0) {
+        usage(stdout);
+        return EXIT_CLEAN;
+    }
+    fprintf(stderr, "parakh: unknown command '%s' (see parakh --help)\n", argv[1]);
+    return EXIT_USAGE;
+}

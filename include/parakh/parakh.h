@@ -1,0 +1,12 @@
+/* parakh: the umbrella header. */
+#ifndef PARAKH_H
+#define PARAKH_H
+
+#include "analyzer.h"
+#include "finding.h"
+#include "report.h"
+#include "scan.h"
+#include "status.h"
+#include "types.h"
+
+#endif

@@ -1,0 +1,50 @@
+/* Core helpers shared by every module: allocation hooks, arenas, limits.
+ *
+ * Ownership: pki_malloc/pki_free pair; an arena owns everything allocated from
+ * it and frees it all in pki_arena_free(). */
+#ifndef PK_CORE_INT_H
+#define PK_CORE_INT_H
+
+#include <parakh/status.h>
+#include <parakh/types.h>
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stddef.h>
+
+#ifdef PK_TESTING
+#define PK_STATIC
+#else
+#define PK_STATIC static
+#endif
+
+/* All memory goes through these, so a test can fail the Nth allocation. */
+void *pki_malloc(size_t n);
+void *pki_calloc(size_t n, size_t sz);
+void *pki_realloc(void *p, size_t n);
+void pki_free(void *p);
+char *pki_strdup(const char *s);
+char *pki_strndup(const char *s, size_t n);
+/* Test hook: make the allocation numbered n (1-based, counting from now) and
+ * every later one fail; 0 turns it off. */
+void pki_alloc_fail_after(unsigned long n);
+
+/* Grows *buf (element size esz) so that it holds at least need elements; doubles. */
+bool pki_grow(void **buf, size_t *cap, size_t need, size_t esz);
+
+typedef struct pki_arena pki_arena;
+pki_arena *pki_arena_new(void);
+void *pki_arena_alloc(pki_arena *a, size_t n); /* zeroed, aligned to 16 */
+char *pki_arena_strdup(pki_arena *a, const char *s);
+char *pki_arena_strndup(pki_arena *a, const char *s, size_t n);
+char *pki_arena_printf(pki_arena *a, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+char *pki_arena_vprintf(pki_arena *a, const char *fmt, va_list ap);
+void *pki_arena_memdup(pki_arena *a, const void *p, size_t n);
+/* Moves all of src's memory into dst; src is left empty and reusable. */
+void pki_arena_splice(pki_arena *dst, pki_arena *src);
+size_t pki_arena_bytes(const pki_arena *a);
+void pki_arena_free(pki_arena *a);
+
+/* Monotonic milliseconds. */
+uint64_t pki_now_ms(void);
+
+#endif

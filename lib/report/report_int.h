@@ -1,0 +1,23 @@
+/* Reporters: one table of formats over a finished scan's results. */
+#ifndef PK_REPORT_REPORT_INT_H
+#define PK_REPORT_REPORT_INT_H
+
+#include <parakh/report.h>
+
+#include "../walk/scan_int.h"
+
+typedef struct pki_reporter {
+    const char *name;
+    pk_status (*write)(const pk_scan *s, FILE *out);
+} pki_reporter;
+
+pk_status pki_report_json(const pk_scan *s, FILE *out);
+pk_status pki_report_text(const pk_scan *s, FILE *out);
+
+/* The JSON document of a scan (report.schema.json); new reference. */
+json_t *pki_report_json_doc(const pk_scan *s);
+const char *pki_kind_name(pki_kind k);
+/* Is this rule one of the limits (depth, size, ratio, entries, time, disk)? */
+int pki_rule_is_limit(const char *rule_id);
+
+#endif

@@ -1,0 +1,27 @@
+#!/usr/bin/env bash
+# Installs everything parakh needs to build, test, fuzz and benchmark on Debian 12.
+# Idempotent; run as root (or with sudo available). Only Debian packages are fetched.
+set -euo pipefail
+
+SUDO=""
+if [ "$(id -u)" -ne 0 ]; then SUDO="sudo"; fi
+
+# Build: compiler, CMake, the libraries parakh links against.
+BUILD_PKGS="build-essential cmake pkg-config clang clang-format
+  libarchive-dev libvectorscan-dev libsquashfs-dev libgsf-1-dev
+  libssl-dev libjansson-dev libcmocka-dev"
+# Tests: tools that build fixtures at test time and validate output.
+TEST_PKGS="zip unzip p7zip-full xz-utils zstd lz4 bzip2 cpio genisoimage squashfs-tools
+  dpkg-dev rpm gcab msitools libarchive-tools binutils file
+  gcc-mingw-w64-x86-64 binutils-mingw-w64-x86-64 osslsigncode
+  python3 python3-jsonschema checksec"
+
+missing=""
+for p in $BUILD_PKGS $TEST_PKGS; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing="$missing $p"
+done
+if [ -n "$missing" ]; then
+  $SUDO apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends $missing
+fi
+echo "install-deps: all packages present"
