@@ -227,7 +227,8 @@ static int seen_add(pki_unpack *u, const char *name)
 }
 
 /* A name that would land outside the extraction root if a naive tool used it. */
-static int name_escapes(const char *n)
+PK_STATIC int pki_unpack_name_escapes(const char *n);
+PK_STATIC int pki_unpack_name_escapes(const char *n)
 {
     if (n[0] == '/' || n[0] == '\\')
         return 1;
@@ -252,14 +253,15 @@ static int name_escapes(const char *n)
 }
 
 /* Does a link at entry `name` pointing to `target` resolve outside the root? */
-static int link_escapes(const char *name, const char *target, int hard)
+PK_STATIC int pki_unpack_link_escapes(const char *name, const char *target, int hard);
+PK_STATIC int pki_unpack_link_escapes(const char *name, const char *target, int hard)
 {
     if (!target || !target[0])
         return 0;
     if (target[0] == '/')
         return 1;
     if (hard) /* hardlink targets are archive paths, not relative to the entry */
-        return name_escapes(target);
+        return pki_unpack_name_escapes(target);
     int depth = 0;
     const char *p = name, *last = name;
     for (const char *q = name; *q; q++)
@@ -488,12 +490,12 @@ int pki_unpack_next(pki_unpack *u, pki_unpacked *e, pki_unpack_diag *diag, uint6
         if (dup < 0)
             return -PK_E_NOMEM;
         /* at most one diagnostic per entry: the most severe wins */
-        if (name_escapes(name)) {
+        if (pki_unpack_name_escapes(name)) {
             diag_set(diag, e->vpath, "PK-SRC-0001", PK_SEV_HIGH, 100, "entry name", str_ev(name),
                      "The entry name leaves the extraction directory (absolute or '..'): a "
                      "naive unpacker would write outside its target.");
         } else if ((en.kind == PKI_ENT_SYMLINK || en.kind == PKI_ENT_HARDLINK) &&
-                   link_escapes(name, en.link_target, en.kind == PKI_ENT_HARDLINK)) {
+                   pki_unpack_link_escapes(name, en.link_target, en.kind == PKI_ENT_HARDLINK)) {
             diag_set(diag, e->vpath, en.kind == PKI_ENT_SYMLINK ? "PK-SRC-0002" : "PK-SRC-0014",
                      PK_SEV_HIGH, 100, "link target", str_ev(en.link_target),
                      "The %s points outside the extraction directory, to '%.200s'.",

@@ -1,0 +1,19 @@
+#!/usr/bin/env bash
+# The main job on a real input, from a fresh Debian 12 machine: installs the
+# dependencies, builds parakh, fetches two real Debian packages with apt-get
+# (cached in bench/cache), and scans them: a text summary on the terminal and
+# the full JSON evidence in parakh-demo.json.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+bash scripts/install-deps.sh
+cmake -S . -B build -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
+cmake --build build -j"$(nproc)"
+
+mkdir -p bench/cache/demo
+if ! ls bench/cache/demo/*.deb >/dev/null 2>&1; then
+  (cd bench/cache/demo && apt-get download openssh-client curl)
+fi
+./build/parakh scan --format json -o parakh-demo.json bench/cache/demo/
+./build/parakh scan bench/cache/demo/
+echo "full evidence: parakh-demo.json"
