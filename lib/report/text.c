@@ -3,7 +3,8 @@
 
 #include <string.h>
 
-#define SHOW_MAX 40
+#define SHOW_MAX 40 /* rules shown */
+#define EXAMPLES 3  /* files shown per rule */
 
 static void human(char *buf, size_t n, uint64_t v)
 {
@@ -46,27 +47,58 @@ pk_status pki_report_text(const pk_scan *s, FILE *out)
             cnt[PK_SEV_CRITICAL], cnt[PK_SEV_HIGH], cnt[PK_SEV_MEDIUM], cnt[PK_SEV_LOW],
             cnt[PK_SEV_INFO]);
 
+    /* Grouped by rule, most severe first: a terminal reader wants "which
+     * problems, how many, where to look"; the JSON has every instance. Rules
+     * are few, so a linear table of groups is enough. */
+    typedef struct group {
+        const char *rule;
+        pk_severity sev;
+        size_t n, first;
+    } group;
+    group *g = NULL;
+    size_t ng = 0, capg = 0;
+    for (size_t i = 0; i < s->nfind; i++) {
+        const pk_finding *f = &s->findings[i];
+        size_t k = 0;
+        while (k < ng && !(g[k].sev == f->severity && strcmp(g[k].rule, f->rule_id) == 0))
+            k++;
+        if (k == ng) {
+            if (!pki_grow((void **)&g, &capg, ng + 1, sizeof *g)) {
+                pki_free(g);
+                return PK_E_NOMEM;
+            }
+            g[ng++] = (group){f->rule_id, f->severity, 0, i};
+        }
+        g[k].n++;
+    }
     size_t shown = 0;
     for (int v = PK_SEV_CRITICAL; v >= PK_SEV_LOW; v--) {
-        for (size_t i = 0; i < s->nfind; i++) {
-            const pk_finding *f = &s->findings[i];
-            if ((int)f->severity != v)
+        for (size_t k = 0; k < ng; k++) {
+            if ((int)g[k].sev != v || shown++ >= SHOW_MAX)
                 continue;
-            if (shown++ >= SHOW_MAX)
-                continue;
-            fprintf(out, "\n  [%s] %s %s\n    %s\n", pk_severity_str(f->severity), f->rule_id,
-                    f->vpath, f->message);
-            if (f->loc.offset != PK_LOC_NONE)
-                fprintf(out, "    at offset %llu", (unsigned long long)f->loc.offset);
-            if (f->loc.record)
-                fprintf(out, "%s%s", f->loc.offset != PK_LOC_NONE ? ", " : "    in ",
-                        f->loc.record);
-            if (f->loc.offset != PK_LOC_NONE || f->loc.record)
+            const pk_finding *f = &s->findings[g[k].first];
+            fprintf(out, "\n  [%s] %s  (%zu)\n    %s\n", pk_severity_str(f->severity), f->rule_id,
+                    g[k].n, f->message);
+            size_t ex = 0;
+            for (size_t i = g[k].first; i < s->nfind && ex < EXAMPLES; i++) {
+                const pk_finding *e = &s->findings[i];
+                if (e->severity != f->severity || strcmp(e->rule_id, f->rule_id) != 0)
+                    continue;
+                ex++;
+                fprintf(out, "      %s", e->vpath);
+                if (e->loc.offset != PK_LOC_NONE)
+                    fprintf(out, " @%llu", (unsigned long long)e->loc.offset);
+                if (e->loc.record)
+                    fprintf(out, " [%s]", e->loc.record);
                 fputc('\n', out);
+            }
+            if (g[k].n > ex)
+                fprintf(out, "      ... and %zu more\n", g[k].n - ex);
         }
     }
+    pki_free(g);
     if (shown > SHOW_MAX)
-        fprintf(out, "\n  ... and %zu more (use --format json for all evidence)\n",
+        fprintf(out, "\n  ... and %zu more rules (use --format json for all evidence)\n",
                 shown - SHOW_MAX);
     int limits = 0;
     for (size_t i = 0; i < s->nfind; i++)

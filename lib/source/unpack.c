@@ -17,6 +17,13 @@
 /* How often (bytes written) the free space of the temp file system is checked. */
 #define DISK_CHECK_EVERY (16ull << 20)
 
+/* A set of 64-bit name hashes (open addressing); a collision can only merge
+ * two names, which at 64 bits does not happen in practice. */
+typedef struct hset {
+    uint64_t *v;
+    size_t cap, n;
+} hset;
+
 struct pki_unpack {
     const pki_unpack_env *env;
     const pki_container_ops *ops;
@@ -30,9 +37,8 @@ struct pki_unpack {
     /* strings of the entry last returned */
     char *cur_vpath;
     char disk_path[4096];
-    /* names seen, as 64-bit hashes, for the duplicate check (open addressing) */
-    uint64_t *seen;
-    size_t seen_cap, seen_n;
+    hset seen;  /* names, for the duplicate check */
+    hset links; /* symlinks that leave the tree, for the symlink attack */
     uint8_t *buf;
 };
 
@@ -179,14 +185,14 @@ uint64_t pki_unpack_entries(const pki_unpack *u)
     return u->entries;
 }
 
-static uint64_t name_hash(const char *s)
+/* Normalised name hash: "./a/b/" and "a/b" are the same entry. */
+static uint64_t name_hash(const char *s, size_t n)
 {
     uint64_t h = 1469598103934665603ull;
-    while (s[0] == '.' && s[1] == '/')
-        s += 2;
-    while (*s == '/')
-        s++;
-    size_t n = strlen(s);
+    while (n >= 2 && s[0] == '.' && s[1] == '/')
+        s += 2, n -= 2;
+    while (n > 0 && *s == '/')
+        s++, n--;
     while (n > 0 && s[n - 1] == '/')
         n--;
     for (size_t i = 0; i < n; i++)
@@ -194,35 +200,59 @@ static uint64_t name_hash(const char *s)
     return h | 1; /* 0 marks an empty slot */
 }
 
-/* Returns 1 if seen before, 0 if new, -1 on allocation failure. */
-static int seen_add(pki_unpack *u, const char *name)
+static int hset_has(const hset *hs, uint64_t h)
 {
-    if ((u->seen_n + 1) * 2 > u->seen_cap) {
-        size_t nc = u->seen_cap ? u->seen_cap * 2 : 256;
-        uint64_t *ns = pki_calloc(nc, sizeof *ns);
-        if (!ns)
-            return -1;
-        for (size_t i = 0; i < u->seen_cap; i++) {
-            if (!u->seen[i])
-                continue;
-            size_t j = u->seen[i] & (nc - 1);
-            while (ns[j])
-                j = (j + 1) & (nc - 1);
-            ns[j] = u->seen[i];
-        }
-        pki_free(u->seen);
-        u->seen = ns;
-        u->seen_cap = nc;
-    }
-    uint64_t h = name_hash(name);
-    size_t j = h & (u->seen_cap - 1);
-    while (u->seen[j]) {
-        if (u->seen[j] == h)
+    if (!hs->cap)
+        return 0;
+    size_t j = h & (hs->cap - 1);
+    while (hs->v[j]) {
+        if (hs->v[j] == h)
             return 1;
-        j = (j + 1) & (u->seen_cap - 1);
+        j = (j + 1) & (hs->cap - 1);
     }
-    u->seen[j] = h;
-    u->seen_n++;
+    return 0;
+}
+
+/* Returns 1 if present before, 0 if added, -1 on allocation failure. */
+static int hset_add(hset *hs, uint64_t h)
+{
+    if (hset_has(hs, h))
+        return 1;
+    if ((hs->n + 1) * 2 > hs->cap) {
+        size_t nc = hs->cap ? hs->cap * 2 : 256;
+        uint64_t *nv = pki_calloc(nc, sizeof *nv);
+        if (!nv)
+            return -1;
+        for (size_t i = 0; i < hs->cap; i++) {
+            if (!hs->v[i])
+                continue;
+            size_t j = hs->v[i] & (nc - 1);
+            while (nv[j])
+                j = (j + 1) & (nc - 1);
+            nv[j] = hs->v[i];
+        }
+        pki_free(hs->v);
+        hs->v = nv;
+        hs->cap = nc;
+    }
+    size_t j = h & (hs->cap - 1);
+    while (hs->v[j])
+        j = (j + 1) & (hs->cap - 1);
+    hs->v[j] = h;
+    hs->n++;
+    return 0;
+}
+
+/* Does the entry's path pass through an escaping symlink recorded earlier?
+ * That is the symlink attack: "lnk -> /etc" then "lnk/passwd". */
+static int through_link(const pki_unpack *u, const char *name)
+{
+    if (!u->links.n)
+        return 0;
+    for (const char *p = name; *p; p++)
+        if ((*p == '/' || *p == '\\') && p > name &&
+            hset_has(&u->links, name_hash(name, (size_t)(p - name))))
+            return 1;
     return 0;
 }
 
@@ -486,20 +516,35 @@ int pki_unpack_next(pki_unpack *u, pki_unpacked *e, pki_unpack_diag *diag, uint6
         e->kind = en.kind;
         e->link_target = en.link_target;
         e->mode = en.mode;
-        int dup = seen_add(u, name);
-        if (dup < 0)
+        int dup = hset_add(&u->seen, name_hash(name, strlen(name)));
+        int via_link = through_link(u, name);
+        int link_out = (en.kind == PKI_ENT_SYMLINK || en.kind == PKI_ENT_HARDLINK) &&
+                       pki_unpack_link_escapes(name, en.link_target, en.kind == PKI_ENT_HARDLINK);
+        if (dup < 0 || (link_out && en.kind == PKI_ENT_SYMLINK &&
+                        hset_add(&u->links, name_hash(name, strlen(name))) < 0))
             return -PK_E_NOMEM;
         /* at most one diagnostic per entry: the most severe wins */
         if (pki_unpack_name_escapes(name)) {
             diag_set(diag, e->vpath, "PK-SRC-0001", PK_SEV_HIGH, 100, "entry name", str_ev(name),
                      "The entry name leaves the extraction directory (absolute or '..'): a "
                      "naive unpacker would write outside its target.");
-        } else if ((en.kind == PKI_ENT_SYMLINK || en.kind == PKI_ENT_HARDLINK) &&
-                   pki_unpack_link_escapes(name, en.link_target, en.kind == PKI_ENT_HARDLINK)) {
-            diag_set(diag, e->vpath, en.kind == PKI_ENT_SYMLINK ? "PK-SRC-0002" : "PK-SRC-0014",
-                     PK_SEV_HIGH, 100, "link target", str_ev(en.link_target),
-                     "The %s points outside the extraction directory, to '%.200s'.",
-                     en.kind == PKI_ENT_SYMLINK ? "symbolic link" : "hard link", en.link_target);
+        } else if (via_link) {
+            diag_set(diag, e->vpath, "PK-SRC-0019", PK_SEV_HIGH, 100, "entry name", str_ev(name),
+                     "The entry is placed through a symbolic link of the same archive that "
+                     "points outside the extraction directory: a naive unpacker would write "
+                     "outside its target.");
+        } else if (link_out && en.kind == PKI_ENT_HARDLINK) {
+            diag_set(diag, e->vpath, "PK-SRC-0014", PK_SEV_HIGH, 100, "link target",
+                     str_ev(en.link_target),
+                     "The hard link points outside the extraction directory, to '%.200s'.",
+                     en.link_target);
+        } else if (link_out) {
+            /* common and harmless in package payloads (/usr/bin/x -> /etc/alternatives/x);
+             * dangerous only when a later entry is placed through it (PK-SRC-0019) */
+            diag_set(diag, e->vpath, "PK-SRC-0002", PK_SEV_INFO, 100, "link target",
+                     str_ev(en.link_target),
+                     "The symbolic link points outside the extraction directory, to '%.200s'.",
+                     en.link_target);
         } else if (en.kind == PKI_ENT_CHARDEV || en.kind == PKI_ENT_BLOCKDEV ||
                    en.kind == PKI_ENT_FIFO || en.kind == PKI_ENT_SOCKET) {
             diag_set(diag, e->vpath, "PK-SRC-0003", PK_SEV_MEDIUM, 100, "entry type", str_ev(NULL),
@@ -540,7 +585,8 @@ void pki_unpack_close(pki_unpack *u)
     pki_free(u->vpath);
     pki_free(u->raw_name);
     pki_free(u->cur_vpath);
-    pki_free(u->seen);
+    pki_free(u->seen.v);
+    pki_free(u->links.v);
     pki_free(u->buf);
     pki_free(u);
 }
