@@ -107,6 +107,10 @@ json_t *pki_report_json_doc(const pk_scan *s)
     json_object_set_new(scan, "jobs", json_integer(s->opts.jobs));
     json_t *tm = json_object();
     json_object_set_new(tm, "total_ms", json_integer((json_int_t)(s->finished_ms - s->started_ms)));
+    pk_scan *ms = (pk_scan *)s; /* atomics are read, not changed */
+    json_object_set_new(tm, "read_match_ms", json_integer((json_int_t)atomic_load(&ms->ms_pass)));
+    json_object_set_new(tm, "analyze_ms", json_integer((json_int_t)atomic_load(&ms->ms_analyze)));
+    json_object_set_new(tm, "unpack_ms", json_integer((json_int_t)atomic_load(&ms->ms_unpack)));
     json_object_set_new(scan, "timings", tm);
     json_object_set_new(doc, "scan", scan);
 

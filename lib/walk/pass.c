@@ -119,7 +119,7 @@ static pk_status analyze_file(pk_scan *s, frame *f)
     /* buf holds [look-back | block]: the block is read behind up to
      * PK_MATCH_LOOKBACK bytes of what came before, so hits can see them. */
     size_t keep = 0;
-    uint64_t off = 0;
+    uint64_t off = 0, t0 = pki_now_ms();
     for (;;) {
         ssize_t n = read(fd, buf + keep, BLOCK);
         if (n < 0) {
@@ -175,6 +175,8 @@ static pk_status analyze_file(pk_scan *s, frame *f)
     EVP_DigestFinal_ex(h1, f->fr.sha1, &hl);
     f->fr.hashed = 1;
     f->fr.size = off;
+    atomic_fetch_add(&s->ms_pass, pki_now_ms() - t0);
+    t0 = pki_now_ms();
     if (off == 0)
         file.type = PK_FT_EMPTY;
     f->fr.type = file.type;
@@ -220,6 +222,7 @@ static pk_status analyze_file(pk_scan *s, frame *f)
     }
     if (map)
         munmap(map, (size_t)off);
+    atomic_fetch_add(&s->ms_analyze, pki_now_ms() - t0);
 out:
     if (ms)
         pki_match_stream_close(ms, NULL, NULL);
@@ -370,7 +373,9 @@ pk_status pki_process(pk_scan *s, pki_job *job)
         pki_unpacked e;
         pki_unpack_diag d;
         /* the deadline of a container pauses while its children run inline */
+        uint64_t t0 = pki_now_ms();
         int r = pki_unpack_next(f->u, &e, &d, f->deadline);
+        atomic_fetch_add(&s->ms_unpack, pki_now_ms() - t0);
         add_diag(f, &d);
         if (r < 0) {
             st = (pk_status)-r;

@@ -255,7 +255,8 @@ pk_status pki_results_add(pk_scan *s, pki_filerec *fr, pki_frec *rec)
     if (rec) {
         if (json_object_size(rec->facts) > 0)
             d->facts = json_incref(rec->facts);
-        memcpy(s->findings + s->nfind, rec->findings, rec->nfind * sizeof(pk_finding));
+        if (rec->nfind) /* memcpy from NULL is undefined even for 0 bytes */
+            memcpy(s->findings + s->nfind, rec->findings, rec->nfind * sizeof(pk_finding));
         s->nfind += rec->nfind;
         s->dropped_findings += rec->dropped_findings;
         rec->nfind = 0;

@@ -73,6 +73,8 @@ struct pk_scan {
     atomic_int stop_unpacking;
     _Atomic uint64_t total_bytes, total_entries, tmp_seq;
     _Atomic uint64_t files_done, bytes_scanned;
+    /* summed over workers, in ms: reading+hashing+matching, parsers, unpacking */
+    _Atomic uint64_t ms_pass, ms_analyze, ms_unpack;
     pki_unpack_env env;
 
     /* the job queue */
