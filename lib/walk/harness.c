@@ -23,6 +23,54 @@ static void on_hit(void *ctx, unsigned analyzer_ix, uint32_t pat, uint64_t end)
         h->a->on_match(h->state, h->fstate, h->file, &hit, h->emit);
 }
 
+/* Compiling the patterns takes far longer than matching a fuzz input, so each
+ * analyzer's state and matcher are made once per process and kept (read-only,
+ * as during a scan; still reachable at exit, so not a leak). Tests and fuzz
+ * targets are single-threaded. */
+#define CACHE_MAX 16
+static struct {
+    const pk_analyzer *a;
+    void *state;
+    pki_matcher *m;
+} cache[CACHE_MAX];
+
+static pk_status prepare(const pk_analyzer *a, void **state, pki_matcher **m)
+{
+    for (size_t i = 0; i < CACHE_MAX; i++) {
+        if (cache[i].a == a) {
+            *state = cache[i].state;
+            *m = cache[i].m;
+            return PK_OK;
+        }
+    }
+    *state = NULL;
+    *m = NULL;
+    if (!a->init)
+        return PK_OK;
+    pki_match_builder *b = pki_match_builder_new();
+    if (!b)
+        return PK_E_NOMEM;
+    pk_status st = a->init(pki_match_builder_reg(b, 0), state);
+    if (st == PK_OK)
+        st = pki_match_compile(b, m, NULL, 0);
+    pki_match_builder_free(b);
+    if (st != PK_OK) {
+        if (a->fini)
+            a->fini(*state);
+        *state = NULL;
+        return st;
+    }
+    for (size_t i = 0; i < CACHE_MAX; i++) {
+        if (!cache[i].a) {
+            cache[i].a = a;
+            cache[i].state = *state;
+            cache[i].m = *m;
+            break;
+        }
+    }
+    return PK_OK;
+}
+
 pk_status pki_harness_run(const pk_analyzer *a, pk_bytes data, const char *vpath, pki_frec *rec)
 {
     pk_status st = PK_OK;
@@ -43,20 +91,9 @@ pk_status pki_harness_run(const pk_analyzer *a, pk_bytes data, const char *vpath
         if (!fstate)
             return PK_E_NOMEM;
     }
-    if (a->init) {
-        pki_match_builder *b = pki_match_builder_new();
-        if (!b) {
-            st = PK_E_NOMEM;
-            goto out;
-        }
-        pk_match_reg *reg = pki_match_builder_reg(b, 0);
-        st = a->init(reg, &state);
-        if (st == PK_OK)
-            st = pki_match_compile(b, &m, NULL, 0);
-        pki_match_builder_free(b);
-        if (st != PK_OK)
-            goto out;
-    }
+    st = prepare(a, &state, &m);
+    if (st != PK_OK)
+        goto out;
     if (m && pki_match_npatterns(m) > 0) {
         hctx h = {a, state, fstate, &file, &emit};
         pki_match_stream *s = NULL;
@@ -76,9 +113,6 @@ pk_status pki_harness_run(const pk_analyzer *a, pk_bytes data, const char *vpath
         st = a->analyze(state, fstate, &file, &emit);
     }
 out:
-    if (a->fini)
-        a->fini(state);
-    pki_match_free(m);
     pki_free(fstate);
     return st;
 }
