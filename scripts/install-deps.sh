@@ -12,7 +12,7 @@ BUILD_PKGS="build-essential cmake pkg-config clang clang-format
   libssl-dev libjansson-dev libcmocka-dev"
 # Tests: tools that build fixtures at test time and validate output.
 TEST_PKGS="zip unzip p7zip-full xz-utils zstd lz4 bzip2 cpio genisoimage squashfs-tools
-  dpkg-dev rpm gcab msitools libarchive-tools binutils file
+  dpkg-dev rpm gcab msitools wixl libarchive-tools binutils file
   gcc-mingw-w64-x86-64 binutils-mingw-w64-x86-64 osslsigncode
   python3 python3-jsonschema checksec"
 
