@@ -248,8 +248,11 @@ static int cmd_scan(int argc, char **argv)
             return EXIT_CLEAN;
         case '?':
         default:
-            if (optopt)
+            /* optopt is a short option's letter, or a long option's code (not printable) */
+            if (optopt > 0 && optopt < 128)
                 fprintf(stderr, "parakh: option -%c needs a value or is unknown\n", optopt);
+            else if (optopt >= 256)
+                fprintf(stderr, "parakh: option '%s' needs a value\n", argv[optind - 1]);
             else
                 fprintf(stderr, "parakh: unknown option '%s'\n", argv[optind - 1]);
             return EXIT_USAGE;

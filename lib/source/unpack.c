@@ -138,8 +138,14 @@ pk_status pki_unpack_open(const pki_unpack_env *env, const char *path, const cha
         return st;
     }
     if (st != PK_OK) {
-        if (t != PK_FT_PE)
-            diag_set(diag, u->vpath, "PK-SRC-0005", PK_SEV_MEDIUM, 90, NULL, str_ev(NULL),
+        /* vpath, not u->vpath: the diagnostic outlives u */
+        if (t != PK_FT_PE && strstr(err, "too many filters"))
+            diag_set(diag, vpath, "PK-SRC-0011", PK_SEV_HIGH, 90, NULL, str_ev(NULL),
+                     "The stream is compressed inside itself more than libarchive's 25 filter "
+                     "layers (a compression quine or bomb): %s.",
+                     err);
+        else if (t != PK_FT_PE)
+            diag_set(diag, vpath, "PK-SRC-0005", PK_SEV_MEDIUM, 90, NULL, str_ev(NULL),
                      "The %s container cannot be opened: %s.", pk_ftype_name(t), err);
         pki_unpack_close(u);
         return PK_OK;
@@ -158,7 +164,7 @@ pk_status pki_unpack_open(const pki_unpack_env *env, const char *path, const cha
         return PK_OK;
     }
     if (r < 0) {
-        diag_set(diag, u->vpath, "PK-SRC-0005", PK_SEV_MEDIUM, 90, NULL, str_ev(NULL),
+        diag_set(diag, vpath, "PK-SRC-0005", PK_SEV_MEDIUM, 90, NULL, str_ev(NULL),
                  "The %s container is corrupt or truncated before its first entry: %s.",
                  pk_ftype_name(t), err);
         u->done = 1;
@@ -368,20 +374,43 @@ static int extract(pki_unpack *u, const pki_entry *en, pki_unpacked *e, pki_unpa
     uint64_t allowed = (uint64_t)lim->max_ratio * u->size;
     if (allowed < RATIO_FLOOR)
         allowed = RATIO_FLOOR;
+    /* tar's sparse entries end in holes libarchive does not return: the
+     * declared size is the content, so the rest is zeros (what tar -x makes),
+     * and the limits below see every byte of it */
+    int padding = 0, is_tar = strncmp(u->fmt, "tar", 3) == 0;
     for (;;) {
-        ssize_t n = u->ops->read(u->c, u->buf, IOBUF, err, sizeof err);
+        ssize_t n;
+        if (padding) {
+            uint64_t left = (uint64_t)en->size - got;
+            n = (ssize_t)(left < IOBUF ? left : IOBUF);
+            memset(u->buf, 0, (size_t)n);
+        } else {
+            n = u->ops->read(u->c, u->buf, IOBUF, err, sizeof err);
+        }
+        if (n == 0 && !padding && en->size > 0 && got < (uint64_t)en->size) {
+            if (is_tar) {
+                padding = 1;
+                continue;
+            }
+            diag_set(diag, e->vpath, "PK-SRC-0005", PK_SEV_MEDIUM, 90, NULL, str_ev(NULL),
+                     "The entry declares %lld bytes but holds only %llu.", (long long)en->size,
+                     (unsigned long long)got);
+            break;
+        }
         if (n == 0)
             break;
         if (n < 0) {
             diag_set(diag, e->vpath, "PK-SRC-0005", PK_SEV_MEDIUM, 90, NULL, str_ev(NULL),
                      "The entry is truncated or corrupt after %llu bytes: %s.",
                      (unsigned long long)got, err);
+            e->truncated = 1;
             u->done = 1;
             break;
         }
         uint64_t take = (uint64_t)n;
         if (got + take > lim->max_file_bytes) {
             take = lim->max_file_bytes - got;
+            e->truncated = 1;
             diag_set(diag, e->vpath, "PK-SRC-0012", PK_SEV_MEDIUM, 100, NULL, str_ev(NULL),
                      "The entry is larger than the per-file limit of %llu bytes (declared size "
                      "%lld); only its first %llu bytes were analysed.",
@@ -394,6 +423,7 @@ static int extract(pki_unpack *u, const pki_entry *en, pki_unpacked *e, pki_unpa
                      "(ratio limit %u); unpacking of this container stopped.",
                      (unsigned long long)u->size, (unsigned long long)allowed, lim->max_ratio);
             u->done = 1;
+            e->truncated = 1;
             take = allowed > u->out_bytes ? allowed - u->out_bytes : 0;
         }
         uint64_t tot = atomic_fetch_add(env->total_bytes, take) + take;
@@ -412,6 +442,7 @@ static int extract(pki_unpack *u, const pki_entry *en, pki_unpacked *e, pki_unpa
                          "The temporary file system is full; unpacking stopped.");
                 atomic_store(env->stop_unpacking, 1);
                 u->done = 1;
+                e->truncated = 1;
                 e->size = got;
                 return 0;
             }
@@ -437,6 +468,7 @@ static int extract(pki_unpack *u, const pki_entry *en, pki_unpacked *e, pki_unpa
             diag_set(diag, u->vpath, "PK-SRC-0010", PK_SEV_MEDIUM, 100, NULL, str_ev(NULL),
                      "Unpacking took longer than the per-file limit of %u ms; stopped.",
                      lim->file_time_ms);
+            e->truncated = 1;
             u->done = 1;
             break;
         }
@@ -452,11 +484,13 @@ static int extract(pki_unpack *u, const pki_entry *en, pki_unpacked *e, pki_unpa
     return 0;
 }
 
-int pki_unpack_next(pki_unpack *u, pki_unpacked *e, pki_unpack_diag *diag, uint64_t deadline)
+int pki_unpack_next(pki_unpack *u, pki_unpacked *e, pki_unpack_diag dg[PKI_UNPACK_DIAGS],
+                    uint64_t deadline)
 {
     const pki_unpack_env *env = u->env;
+    pki_unpack_diag *diag = &dg[0];
     memset(e, 0, sizeof *e);
-    memset(diag, 0, sizeof *diag);
+    memset(dg, 0, PKI_UNPACK_DIAGS * sizeof *dg);
     pki_free(u->cur_vpath);
     u->cur_vpath = NULL;
     char err[256] = "";
@@ -507,7 +541,7 @@ int pki_unpack_next(pki_unpack *u, pki_unpacked *e, pki_unpack_diag *diag, uint6
             return 0;
         }
         const char *name = u->raw ? u->raw_name : en.name;
-        if (en.kind == PKI_ENT_DIR)
+        if (en.kind == PKI_ENT_DIR && !pki_unpack_name_escapes(name))
             continue; /* directories are not files; their entries are */
         u->cur_vpath = pki_vpath_join(u->vpath, name);
         if (!u->cur_vpath)
@@ -561,17 +595,12 @@ int pki_unpack_next(pki_unpack *u, pki_unpacked *e, pki_unpack_diag *diag, uint6
                      "The entry is encrypted and could not be analysed.");
         }
         if (en.kind != PKI_ENT_FILE || en.encrypted)
-            return 1;
-        pki_unpack_diag d2;
-        memset(&d2, 0, sizeof d2);
-        int x = extract(u, &en, e, &d2, deadline);
+            return 1; /* recorded, not extracted (a hostile DIR is returned for its finding) */
+        /* a limit inside extract() goes in the second slot, so a name
+         * finding and a size cut on the same entry are both reported */
+        int x = extract(u, &en, e, &dg[1], deadline);
         if (x < 0)
             return x;
-        /* a limit or corruption outranks a name diagnostic only if there was none */
-        if (d2.spec.rule_id && !diag->spec.rule_id)
-            *diag = d2;
-        else if (d2.spec.rule_id)
-            u->done = 1; /* the name finding is returned; the limit still stopped us */
         return 1;
     }
 }

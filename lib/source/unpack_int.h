@@ -44,7 +44,12 @@ typedef struct pki_unpacked {
     const char *disk_path; /* FILE entries that were extracted; else NULL */
     uint64_t size;         /* bytes extracted */
     uint32_t mode;
+    int truncated; /* a limit cut the file: only its first `size` bytes were extracted */
 } pki_unpacked;
+
+/* An entry can carry two diagnostics: one about its name or kind, one about
+ * extracting its bytes (a limit, corruption). */
+#define PKI_UNPACK_DIAGS 2
 
 typedef struct pki_unpack pki_unpack;
 
@@ -58,11 +63,14 @@ pk_status pki_unpack_open(const pki_unpack_env *env, const char *path, const cha
 const char *pki_unpack_format(const pki_unpack *u);
 /* Entries listed so far. */
 uint64_t pki_unpack_entries(const pki_unpack *u);
-/* Next entry: 1 = *e filled (and maybe *diag, check diag->spec.rule_id);
- * 0 = done (maybe a last *diag: truncated, limit reached); <0 a pk_status
+/* Next entry: 1 = *e filled (and maybe diagnostics: check each
+ * diag[i].spec.rule_id); directories come back as PKI_ENT_DIR only when their
+ * name is hostile, so the caller records the diagnostic and skips them;
+ * 0 = done (maybe a last diag[0]: truncated, limit reached); <0 a pk_status
  * negated for environment failures (disk full, out of memory). The deadline
  * is absolute, in pki_now_ms() time. */
-int pki_unpack_next(pki_unpack *u, pki_unpacked *e, pki_unpack_diag *diag, uint64_t deadline_ms);
+int pki_unpack_next(pki_unpack *u, pki_unpacked *e, pki_unpack_diag diag[PKI_UNPACK_DIAGS],
+                    uint64_t deadline_ms);
 void pki_unpack_close(pki_unpack *u);
 
 /* Appends an encoded entry name to a container vpath: "a.zip" + "x/y" ->

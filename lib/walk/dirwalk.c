@@ -126,7 +126,9 @@ static void frame_free(dframe *f)
 static pk_status push_dir(pk_scan *s, dframe *stack, unsigned *top, const char *disk,
                           const char *vpath)
 {
-    int fd = open(disk, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+    /* The input the user named is followed if it is a symlink (/proc/self);
+     * nothing below it ever is. */
+    int fd = open(disk, O_RDONLY | O_DIRECTORY | O_CLOEXEC | (*top ? O_NOFOLLOW : 0));
     struct stat st;
     if (fd < 0 || fstat(fd, &st) != 0) {
         char msg[512];

@@ -264,7 +264,9 @@ static void add_diag(frame *f, const pki_unpack_diag *d)
 {
     if (!d->spec.rule_id)
         return;
-    pki_frec_finding(&f->rec, "source", d->vpath, NULL, &d->spec, "%s", d->message);
+    /* about the container itself: its hash is known, so the finding carries it */
+    const uint8_t *sha = f->fr.hashed && strcmp(d->vpath, f->job->vpath) == 0 ? f->fr.sha256 : NULL;
+    pki_frec_finding(&f->rec, "source", d->vpath, sha, &d->spec, "%s", d->message);
 }
 
 /* Decides whether the frame's file is opened as a container. */
@@ -371,12 +373,13 @@ pk_status pki_process(pk_scan *s, pki_job *job)
             continue;
         }
         pki_unpacked e;
-        pki_unpack_diag d;
+        pki_unpack_diag d[PKI_UNPACK_DIAGS];
         /* the deadline of a container pauses while its children run inline */
         uint64_t t0 = pki_now_ms();
-        int r = pki_unpack_next(f->u, &e, &d, f->deadline);
+        int r = pki_unpack_next(f->u, &e, d, f->deadline);
         atomic_fetch_add(&s->ms_unpack, pki_now_ms() - t0);
-        add_diag(f, &d);
+        for (unsigned i = 0; i < PKI_UNPACK_DIAGS; i++)
+            add_diag(f, &d[i]);
         if (r < 0) {
             st = (pk_status)-r;
             if (st == PK_E_IO)
@@ -390,6 +393,8 @@ pk_status pki_process(pk_scan *s, pki_job *job)
             resume(stack, top);
             continue;
         }
+        if (e.kind == PKI_ENT_DIR)
+            continue; /* returned only for its hostile name, already reported */
         if (e.kind != PKI_ENT_FILE || !e.disk_path) {
             pki_filerec fr;
             memset(&fr, 0, sizeof fr);
@@ -406,7 +411,7 @@ pk_status pki_process(pk_scan *s, pki_job *job)
             st = PK_E_NOMEM;
             break;
         }
-        c->truncated = d.spec.rule_id && strcmp(d.spec.rule_id, "PK-SRC-0012") == 0;
+        c->truncated = e.truncated;
         if (pki_queue_push(s, c, 0))
             continue;
         /* queue full: run the child here, on top of its container */

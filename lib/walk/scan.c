@@ -422,7 +422,7 @@ pk_status pk_scan_run(pk_scan *s)
     for (size_t i = 0; i < s->ninputs && !atomic_load(&s->cancel); i++) {
         pki_input *in = &s->inputs[i];
         if (in->is_dir) {
-            pk_status d = pki_dirwalk(s, in->path);
+            pk_status d = pki_dirwalk(s, in->path); /* the root itself may be a symlink */
             if (d != PK_OK && st == PK_OK)
                 st = d;
         } else {
@@ -459,8 +459,11 @@ pk_status pk_scan_run(pk_scan *s)
     stop_analyzers(s);
     tmp_remove(s);
 
-    qsort(s->files, s->nfiles, sizeof *s->files, cmp_file);
-    qsort(s->findings, s->nfind, sizeof *s->findings, cmp_finding);
+    /* qsort(NULL, 0) is undefined: an empty scan has no arrays */
+    if (s->nfiles)
+        qsort(s->files, s->nfiles, sizeof *s->files, cmp_file);
+    if (s->nfind)
+        qsort(s->findings, s->nfind, sizeof *s->findings, cmp_finding);
     s->finished_ms = pki_now_ms();
     utc_now(s->finished_utc, sizeof s->finished_utc);
     if (st == PK_OK && s->fatal != PK_OK)

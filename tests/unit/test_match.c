@@ -7,6 +7,7 @@
 #include <parakh/parakh.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "match/match_int.h"
 #include "walk/harness_int.h"
@@ -98,7 +99,7 @@ static void test_strings(void **st)
     (void)st;
     uint8_t buf[512];
     memset(buf, 0x01, sizeof buf);
-    memcpy(buf + 10, "short", 5);                    /* below the minimum: not kept */
+    memcpy(buf + 10, "short", 5);                     /* below the minimum: not kept */
     memcpy(buf + 40, "http://example.pk/update", 24); /* ASCII */
     static const char w[] = "CompanyName";
     for (size_t i = 0; i < sizeof w - 1; i++) { /* UTF-16LE */
@@ -124,6 +125,51 @@ static void test_strings(void **st)
     assert_null(find_string(&r, "short"));
     assert_int_equal(r.nstr, 3);
     pki_frec_fini(&r);
+}
+
+/* A UTF-16LE run across the pass's 256 KiB block boundary, and one at the end
+ * of the file, come out whole through a real scan. */
+static void test_strings_blocks(void **st)
+{
+    (void)st;
+    char dir[] = "/tmp/pk-test-strings-XXXXXX";
+    assert_non_null(mkdtemp(dir));
+    char path[512];
+    snprintf(path, sizeof path, "%s/blob.bin", dir);
+    size_t n = 600000;
+    uint8_t *buf = calloc(1, n);
+    static const char w[] = "Software\\Microsoft\\Windows\\CurrentVersion\\Run";
+    size_t wl = sizeof w - 1;
+    size_t at = 262144 - wl; /* straddles the first block boundary */
+    for (size_t i = 0; i < wl; i++)
+        buf[at + 2 * i] = (uint8_t)w[i];
+    size_t tail = n - 2 * 8;
+    for (size_t i = 0; i < 8; i++)
+        buf[tail + 2 * i] = (uint8_t) "Endnotes"[i];
+    FILE *f = fopen(path, "wb");
+    assert_non_null(f);
+    assert_int_equal(fwrite(buf, 1, n, f), n);
+    fclose(f);
+    free(buf);
+
+    pk_scan_opts o;
+    pk_scan_opts_default(&o);
+    o.jobs = 1;
+    pk_scan *s;
+    assert_int_equal(pk_scan_new(&o, &s), PK_OK);
+    assert_int_equal(pk_scan_add_path(s, path), PK_OK);
+    assert_int_equal(pk_scan_run(s), PK_OK);
+    char *rep = NULL;
+    size_t replen = 0;
+    FILE *m = open_memstream(&rep, &replen);
+    assert_int_equal(pk_report_write(s, "json", m), PK_OK);
+    fclose(m);
+    /* two UTF-16 strings, counted once each */
+    assert_non_null(strstr(rep, "\"utf16le\": 2"));
+    free(rep);
+    pk_scan_free(s);
+    unlink(path);
+    rmdir(dir);
 }
 
 static int has_finding(pki_frec *r, const char *rule, uint64_t off)
@@ -182,9 +228,8 @@ static void test_embedded(void **st)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_match_stream),
-        cmocka_unit_test(test_match_bad_pattern),
-        cmocka_unit_test(test_strings),
+        cmocka_unit_test(test_match_stream), cmocka_unit_test(test_match_bad_pattern),
+        cmocka_unit_test(test_strings),      cmocka_unit_test(test_strings_blocks),
         cmocka_unit_test(test_embedded),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
