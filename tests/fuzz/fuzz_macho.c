@@ -1,0 +1,24 @@
+/* Fuzzes the Mach-O analyzer (thin and fat) through the harness. */
+#include "walk/emit_int.h"
+#include "walk/harness_int.h"
+
+#include <stdlib.h>
+
+extern const pk_analyzer pki_analyzer_macho;
+
+#define FUZZ_MAX_INPUT (1u << 20)
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+    if (size > FUZZ_MAX_INPUT)
+        return 0;
+    pki_frec rec;
+    if (pki_frec_init(&rec) != PK_OK)
+        return 0;
+    pki_harness_run(&pki_analyzer_macho, (pk_bytes){data, size}, "fuzz", &rec);
+    free(json_dumps(rec.facts, JSON_COMPACT));
+    pki_frec_fini(&rec);
+    return 0;
+}
