@@ -130,7 +130,9 @@ static void test_ftype(void **st)
         {"\177ELF\2\1\1", 7, PK_FT_ELF},
         {"PK\3\4", 4, PK_FT_ZIP},
         {"\x1f\x8b\x08", 3, PK_FT_GZIP},
-        {"\xfd" "7zXZ\0", 6, PK_FT_XZ},
+        {"\xfd"
+         "7zXZ\0",
+         6, PK_FT_XZ},
         {"7z\xbc\xaf\x27\x1c", 6, PK_FT_7Z},
         {"!<arch>\ndebian-binary   ", 24, PK_FT_DEB},
         {"!<arch>\nfoo.o/          ", 24, PK_FT_AR},
@@ -196,10 +198,10 @@ static void test_scan_api(void **st)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_arena),   cmocka_unit_test(test_alloc_fail),
-        cmocka_unit_test(test_grow),    cmocka_unit_test(test_rd),
-        cmocka_unit_test(test_vpath),   cmocka_unit_test(test_escapes),
-        cmocka_unit_test(test_ftype),   cmocka_unit_test(test_status),
+        cmocka_unit_test(test_arena),    cmocka_unit_test(test_alloc_fail),
+        cmocka_unit_test(test_grow),     cmocka_unit_test(test_rd),
+        cmocka_unit_test(test_vpath),    cmocka_unit_test(test_escapes),
+        cmocka_unit_test(test_ftype),    cmocka_unit_test(test_status),
         cmocka_unit_test(test_scan_api),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
