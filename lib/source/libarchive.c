@@ -122,10 +122,22 @@ static pki_ent_kind kind_of(struct archive_entry *e)
     }
 }
 
+/* GNU ar's symbol index "/" (and "/SYM64/") and long-name table "//" are
+ * archive metadata, not members, but libarchive returns them as entries. */
+static int ar_metadata(pki_container *c, struct archive_entry *e)
+{
+    const char *nm = archive_entry_pathname(e);
+    return (archive_format(c->a) & ARCHIVE_FORMAT_BASE_MASK) == ARCHIVE_FORMAT_AR && nm &&
+           (strcmp(nm, "/") == 0 || strcmp(nm, "//") == 0 || strcmp(nm, "/SYM64/") == 0);
+}
+
 static int la_next(pki_container *c, pki_entry *out, char *err, size_t errlen)
 {
     struct archive_entry *e;
-    int r = archive_read_next_header(c->a, &e);
+    int r;
+    do /* a loop, not recursion: a hostile ar may hold any number of them */
+        r = archive_read_next_header(c->a, &e);
+    while ((r == ARCHIVE_OK || r == ARCHIVE_WARN) && ar_metadata(c, e));
     if (r == ARCHIVE_EOF)
         return 0;
     if (r == ARCHIVE_FATAL || r == ARCHIVE_RETRY) {

@@ -8,8 +8,9 @@ pk_status pki_frec_init(pki_frec *r)
 {
     memset(r, 0, sizeof *r);
     r->arena = pki_arena_new();
+    r->str_arena = pki_arena_new();
     r->facts = json_object();
-    if (!r->arena || !r->facts) {
+    if (!r->arena || !r->str_arena || !r->facts) {
         pki_frec_fini(r);
         return PK_E_NOMEM;
     }
@@ -19,6 +20,7 @@ pk_status pki_frec_init(pki_frec *r)
 void pki_frec_fini(pki_frec *r)
 {
     pki_arena_free(r->arena);
+    pki_arena_free(r->str_arena);
     json_decref(r->facts);
     pki_free(r->findings);
     pki_free(r->strings);
@@ -133,7 +135,7 @@ pk_status pk_emit_string_add(pk_emit *out, uint64_t offset, const char *text, si
     }
     if (!pki_grow((void **)&r->strings, &r->capstr, r->nstr + 1, sizeof(pk_string)))
         return PK_E_NOMEM;
-    char *t = pki_arena_strndup(r->arena, text, len);
+    char *t = pki_arena_strndup(r->str_arena, text, len);
     if (!t)
         return PK_E_NOMEM;
     pk_string *s = &r->strings[r->nstr++];

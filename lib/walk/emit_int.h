@@ -19,8 +19,9 @@
 #define PKI_MAX_STRING_BYTES_PER_FILE (8u << 20)
 
 typedef struct pki_frec {
-    pki_arena *arena;
-    json_t *facts; /* {"<analyzer>": {...}} */
+    pki_arena *arena;     /* findings: moved into the scan's results */
+    pki_arena *str_arena; /* shared strings: needed only while the file is analysed */
+    json_t *facts;        /* {"<analyzer>": {...}} */
     pk_finding *findings;
     size_t nfind, capfind;
     size_t dropped_findings;

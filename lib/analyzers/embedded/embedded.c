@@ -4,13 +4,17 @@
  * confirmed by finding its "MZ" whose e_lfanew points at it).
  *
  * Not reported: a signature at offset 0 (that is the file's own type) and
- * archive signatures inside containers (unpacking shows their content anyway). */
+ * anything inside files parakh opens as containers (an ELF stored in a tar is
+ * unpacked and analysed as a file of its own). */
 #include <parakh/analyzer.h>
 
 #include <stdio.h>
 #include <string.h>
 
-#define MAX_REPORTED 8 /* per file and kind; the rest are counted in facts */
+/* per file and kind; the rest are counted in facts. One archive signature is
+ * enough to say "there is an archive here" (a zip has a header per entry). */
+#define MAX_EXE_REPORTED     8
+#define MAX_ARCHIVE_REPORTED 1
 
 typedef enum kind {
     K_ELF,
@@ -131,8 +135,8 @@ static void em_match(const void *state, void *fs, const pk_file *file, const pk_
     (void)state;
     fstate *f = fs;
     const struct sig *sg = &sigs[hit->pat];
-    if (!sg->exe && pk_ftype_is_container(file->type))
-        return;
+    if (pk_ftype_is_container(file->type))
+        return; /* its entries are unpacked and analysed as files of their own */
     uint64_t start = hit->end - sig_len(hit);
     if (sg->k == K_PE) {
         uint64_t mz;
@@ -144,7 +148,7 @@ static void em_match(const void *state, void *fs, const pk_file *file, const pk_
         return; /* the file's own header */
     if (f->count[sg->k]++ == 0)
         f->first[sg->k] = start;
-    if (f->count[sg->k] > MAX_REPORTED)
+    if (f->count[sg->k] > (sg->exe ? MAX_EXE_REPORTED : MAX_ARCHIVE_REPORTED))
         return;
     pk_severity sev;
     const char *rule;
