@@ -36,6 +36,12 @@
 #include <sqfs/inode.h>
 #include <sqfs/io.h>
 #include <sqfs/super.h>
+#include <sys/stat.h>
+
+/* Caps on super block counts (see sq_open): far above real images (a 1 GB
+ * distribution image has ~100k fragments and ~200k inodes). */
+#define SQ_MAX_INODES    (1u << 24)
+#define SQ_MAX_FRAGMENTS (1u << 22)
 
 enum {
     SQ_ENTRIES_MAX = 1000000, /* a root filesystem has ~100k; above that is an attack */
@@ -529,6 +535,21 @@ static pk_status sq_open(const char *path, pki_container **out, const char **fmt
     int r = sqfs_super_read(&s->super, s->file);
     if (r != 0) {
         sq_seterr(err, errlen, "reading the super block", r);
+        goto out;
+    }
+    /* libsquashfs allocates tables from super block counts before reading
+     * them (a crafted 1 KiB image asked for 64 GiB): refuse counts no real
+     * image has. A fragment holds the tail of at least one file, so there are
+     * never more fragments than inodes. */
+    struct stat sb;
+    if (stat(path, &sb) != 0 || s->super.bytes_used > (uint64_t)sb.st_size ||
+        s->super.inode_count > SQ_MAX_INODES || s->super.fragment_entry_count > SQ_MAX_FRAGMENTS ||
+        s->super.fragment_entry_count > s->super.inode_count) {
+        snprintf(err, errlen,
+                 "squashfs: implausible super block (%u inodes, %u fragments, %llu bytes used "
+                 "in a file of %llu)",
+                 (unsigned)s->super.inode_count, (unsigned)s->super.fragment_entry_count,
+                 (unsigned long long)s->super.bytes_used, (unsigned long long)sb.st_size);
         goto out;
     }
     st = sq_open_compressor(s, err, errlen);
