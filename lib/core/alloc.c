@@ -6,14 +6,22 @@
 #include <string.h>
 
 static atomic_ulong fail_after; /* 0: off; else allocations left before failing, plus one */
+static atomic_ulong counted;    /* allocations since the last pki_alloc_fail_after() */
 
 void pki_alloc_fail_after(unsigned long n)
 {
     atomic_store(&fail_after, n);
+    atomic_store(&counted, 0);
+}
+
+unsigned long pki_alloc_count(void)
+{
+    return atomic_load(&counted);
 }
 
 static bool should_fail(void)
 {
+    atomic_fetch_add(&counted, 1);
     unsigned long v = atomic_load(&fail_after);
     if (v == 0)
         return false;

@@ -27,6 +27,8 @@ char *pki_strndup(const char *s, size_t n);
 /* Test hook: make the allocation numbered n (1-based, counting from now) and
  * every later one fail; 0 turns it off. */
 void pki_alloc_fail_after(unsigned long n);
+/* Allocations asked for since the last pki_alloc_fail_after() call. */
+unsigned long pki_alloc_count(void);
 
 /* Grows *buf (element size esz) so that it holds at least need elements; doubles. */
 bool pki_grow(void **buf, size_t *cap, size_t need, size_t esz);
