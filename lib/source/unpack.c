@@ -2,6 +2,7 @@
 #include "unpack_int.h"
 
 #include "../core/core_int.h"
+#include "linkmap_int.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -17,8 +18,9 @@
 /* How often (bytes written) the free space of the temp file system is checked. */
 #define DISK_CHECK_EVERY (16ull << 20)
 
-/* A set of 64-bit name hashes (open addressing); a collision can only merge
- * two names, which at 64 bits does not happen in practice. */
+/* A set of 64-bit name hashes (open addressing), for the duplicate check; a
+ * collision can only merge two names, which at 64 bits does not happen in
+ * practice. */
 typedef struct hset {
     uint64_t *v;
     size_t cap, n;
@@ -37,8 +39,8 @@ struct pki_unpack {
     /* strings of the entry last returned */
     char *cur_vpath;
     char disk_path[4096];
-    hset seen;  /* names, for the duplicate check */
-    hset links; /* symlinks that leave the tree, for the symlink attack */
+    hset seen;          /* names, for the duplicate check */
+    pki_linkmap *links; /* symlinks seen so far, for the symlink attack */
     uint8_t *buf;
 };
 
@@ -127,7 +129,8 @@ pk_status pki_unpack_open(const pki_unpack_env *env, const char *path, const cha
     u->ops = reader_for(t);
     u->vpath = pki_strdup(vpath);
     u->buf = pki_malloc(IOBUF);
-    if (!u->vpath || !u->buf) {
+    u->links = pki_linkmap_new();
+    if (!u->vpath || !u->buf || !u->links) {
         pki_unpack_close(u);
         return PK_E_NOMEM;
     }
@@ -246,19 +249,6 @@ static int hset_add(hset *hs, uint64_t h)
         j = (j + 1) & (hs->cap - 1);
     hs->v[j] = h;
     hs->n++;
-    return 0;
-}
-
-/* Does the entry's path pass through an escaping symlink recorded earlier?
- * That is the symlink attack: "lnk -> /etc" then "lnk/passwd". */
-static int through_link(const pki_unpack *u, const char *name)
-{
-    if (!u->links.n)
-        return 0;
-    for (const char *p = name; *p; p++)
-        if ((*p == '/' || *p == '\\') && p > name &&
-            hset_has(&u->links, name_hash(name, (size_t)(p - name))))
-            return 1;
     return 0;
 }
 
@@ -551,11 +541,11 @@ int pki_unpack_next(pki_unpack *u, pki_unpacked *e, pki_unpack_diag dg[PKI_UNPAC
         e->link_target = en.link_target;
         e->mode = en.mode;
         int dup = hset_add(&u->seen, name_hash(name, strlen(name)));
-        int via_link = through_link(u, name);
+        int via_link = pki_linkmap_escapes(u->links, name);
         int link_out = (en.kind == PKI_ENT_SYMLINK || en.kind == PKI_ENT_HARDLINK) &&
                        pki_unpack_link_escapes(name, en.link_target, en.kind == PKI_ENT_HARDLINK);
-        if (dup < 0 || (link_out && en.kind == PKI_ENT_SYMLINK &&
-                        hset_add(&u->links, name_hash(name, strlen(name))) < 0))
+        if (dup < 0 ||
+            (en.kind == PKI_ENT_SYMLINK && pki_linkmap_add(u->links, name, en.link_target) < 0))
             return -PK_E_NOMEM;
         /* at most one diagnostic per entry: the most severe wins */
         if (pki_unpack_name_escapes(name)) {
@@ -615,7 +605,7 @@ void pki_unpack_close(pki_unpack *u)
     pki_free(u->raw_name);
     pki_free(u->cur_vpath);
     pki_free(u->seen.v);
-    pki_free(u->links.v);
+    pki_linkmap_free(u->links);
     pki_free(u->buf);
     pki_free(u);
 }

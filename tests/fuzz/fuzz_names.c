@@ -1,9 +1,11 @@
 /* Fuzz target: hostile entry names and link targets (evidence paths, the
- * traversal and link-escape checks). Input: name, NUL, target. */
+ * traversal and link-escape checks, path resolution through symlinks).
+ * Input: name, NUL, target. */
 #include <stdint.h>
 #include <string.h>
 
 #include "core/core_int.h"
+#include "source/linkmap_int.h"
 #include "source/unpack_int.h"
 
 int pki_unpack_name_escapes(const char *n);
@@ -33,6 +35,15 @@ int LLVMFuzzerTestOneInput(const uint8_t *d, size_t n)
     (void)pki_unpack_name_escapes(name);
     (void)pki_unpack_link_escapes(name, target, 0);
     (void)pki_unpack_link_escapes(name, target, 1);
+    /* links built from the input: name -> target, target -> name, then paths through both */
+    pki_linkmap *m = pki_linkmap_new();
+    if (m) {
+        pki_linkmap_add(m, name, target);
+        pki_linkmap_add(m, target, name);
+        (void)pki_linkmap_escapes(m, name);
+        (void)pki_linkmap_escapes(m, target);
+        pki_linkmap_free(m);
+    }
     pki_free(buf);
     return 0;
 }

@@ -887,14 +887,25 @@ def case_dir_depth(c):
 def case_symlink_escape(c):
     """(5) A symlink out of the root, then an entry written through it."""
     through = "lnk/" + c.evil("pk-evil")
+    chained = "d/c1/" + c.evil("pk-evil-chain")  # d/c1 -> c2 -> ../lnk -> /etc
     c.forbidden_paths.add("/etc/" + os.path.basename(through))
+    c.forbidden_paths.add("/etc/" + os.path.basename(chained))
     t = c.path("sym.tar")
     tar_of(t, [(ti("lnk", tarfile.SYMTYPE, "/etc"), None),
                (ti(through), b"written through a symlink\n"),
                (ti("up", tarfile.SYMTYPE, "../../.."), None),
                (ti("ok", tarfile.SYMTYPE, "lnk2"), None),
-               (ti("lnk2", tarfile.SYMTYPE, "sub/../x"), None)])
+               (ti("lnk2", tarfile.SYMTYPE, "sub/../x"), None),
+               (ti("d/c1", tarfile.SYMTYPE, "c2"), None),
+               (ti("d/c2", tarfile.SYMTYPE, "../lnk"), None),
+               (ti(chained), b"written through a chain of symlinks\n"),
+               (ti("ok/inside.txt"), b"through a link that stays inside\n")])
     r = c.run([t], 0)
+    for name in (through, chained):
+        c.check(len(r.findings("PK-SRC-0019", t + "!/" + name)) == 1,
+                "no PK-SRC-0019 (symlink attack) on %s: %s" % (name, r.rules()))
+    c.check(len(r.findings("PK-SRC-0019")) == 2, "PK-SRC-0019 count %d, expected 2 (not on "
+            "ok/inside.txt)" % len(r.findings("PK-SRC-0019")))
     for name, target in (("lnk", "/etc"), ("up", "../../..")):
         vp = t + "!/" + name
         hits = r.findings("PK-SRC-0002", vp)

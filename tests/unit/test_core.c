@@ -12,6 +12,7 @@
 #include "core/core_int.h"
 #include "core/rd.h"
 #include "source/ftype_int.h"
+#include "source/linkmap_int.h"
 #include "source/unpack_int.h"
 
 int pki_unpack_name_escapes(const char *n);
@@ -119,6 +120,35 @@ static void test_escapes(void **st)
     assert_false(pki_unpack_link_escapes("a/h", "b/c", 1));
 }
 
+static void test_linkmap(void **st)
+{
+    (void)st;
+    pki_linkmap *m = pki_linkmap_new();
+    assert_non_null(m);
+    assert_false(pki_linkmap_escapes(m, "a/x"));
+    assert_int_equal(pki_linkmap_add(m, "lnk", "/etc"), 0);
+    assert_true(pki_linkmap_escapes(m, "lnk/passwd"));
+    assert_true(pki_linkmap_escapes(m, "./lnk//passwd"));
+    assert_false(pki_linkmap_escapes(m, "lnk")); /* the link itself is placed, not followed */
+    /* a chain: a -> b -> /etc */
+    assert_int_equal(pki_linkmap_add(m, "d/a", "b"), 0);
+    assert_int_equal(pki_linkmap_add(m, "d/b", "../lnk"), 0);
+    assert_true(pki_linkmap_escapes(m, "d/a/shadow"));
+    /* relative links that climb out */
+    assert_int_equal(pki_linkmap_add(m, "x/up", "../.."), 0);
+    assert_true(pki_linkmap_escapes(m, "x/up/evil"));
+    /* links that stay inside */
+    assert_int_equal(pki_linkmap_add(m, "lib", "usr/lib"), 0);
+    assert_false(pki_linkmap_escapes(m, "lib/libc.so.6"));
+    assert_int_equal(pki_linkmap_add(m, "usr/lib/cur", "../share"), 0);
+    assert_false(pki_linkmap_escapes(m, "lib/cur/doc"));
+    /* a loop is not an escape (an unpacker stops with ELOOP) */
+    assert_int_equal(pki_linkmap_add(m, "p", "q"), 0);
+    assert_int_equal(pki_linkmap_add(m, "q", "p"), 0);
+    assert_false(pki_linkmap_escapes(m, "p/x"));
+    pki_linkmap_free(m);
+}
+
 static void test_ftype(void **st)
 {
     (void)st;
@@ -202,7 +232,7 @@ int main(void)
         cmocka_unit_test(test_grow),     cmocka_unit_test(test_rd),
         cmocka_unit_test(test_vpath),    cmocka_unit_test(test_escapes),
         cmocka_unit_test(test_ftype),    cmocka_unit_test(test_status),
-        cmocka_unit_test(test_scan_api),
+        cmocka_unit_test(test_scan_api), cmocka_unit_test(test_linkmap),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
