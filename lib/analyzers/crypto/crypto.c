@@ -1,0 +1,198 @@
+/* crypto: cryptographic algorithm constants (S-boxes, round constants,
+ * initial hash values) in any file, as an inventory of the cryptography a
+ * deliverable carries. The constants are literal patterns registered once with
+ * the shared matcher (rules_<family>.c); a hit is reported as PK-CRY-0001 and
+ * counted per algorithm in facts.crypto.algorithms.
+ *
+ * Not reported: anything inside files parakh opens as containers (their
+ * entries are unpacked and analysed as files of their own). */
+#include <parakh/analyzer.h>
+
+#include "crypto_int.h"
+
+#include <string.h>
+
+/* Findings per algorithm and file; further hits are only counted in facts. */
+#define MAX_REPORTED 4u
+#define EVIDENCE_MAX 32u
+
+#define END_LE    1u
+#define END_BE    2u
+#define END_BYTES 4u
+
+static const pki_cry_table *const tables[] = {
+    &pki_cry_rules_aes,    &pki_cry_rules_des,    &pki_cry_rules_blowfish, &pki_cry_rules_sha1,
+    &pki_cry_rules_sha256, &pki_cry_rules_sha512, &pki_cry_rules_md5,      &pki_cry_rules_chacha,
+    &pki_cry_rules_crc32,  &pki_cry_rules_sm3,    &pki_cry_rules_sm4,      &pki_cry_rules_camellia,
+};
+#define NTABLES (sizeof tables / sizeof tables[0])
+
+static const struct alg_info {
+    const char *name;
+    const char *family;
+} algs[PKI_CRY_ALG_COUNT] = {
+    [PKI_CRY_AES] = {"AES", "block cipher"},
+    [PKI_CRY_DES] = {"DES", "block cipher"},
+    [PKI_CRY_BLOWFISH] = {"Blowfish", "block cipher"},
+    [PKI_CRY_SHA1] = {"SHA-1", "hash"},
+    [PKI_CRY_SHA256] = {"SHA-256", "hash"},
+    [PKI_CRY_SHA512] = {"SHA-512", "hash"},
+    [PKI_CRY_MD5] = {"MD5", "hash"},
+    [PKI_CRY_CHACHA] = {"ChaCha20/Salsa20", "stream cipher"},
+    [PKI_CRY_CRC32] = {"CRC32", "checksum (non-cryptographic)"},
+    [PKI_CRY_SM3] = {"SM3", "hash"},
+    [PKI_CRY_SM4] = {"SM4", "block cipher"},
+    [PKI_CRY_CAMELLIA] = {"Camellia", "block cipher"},
+};
+
+const char *pki_cry_alg_name(pki_cry_alg a)
+{
+    return (unsigned)a < PKI_CRY_ALG_COUNT ? algs[a].name : "?";
+}
+
+const char *pki_cry_alg_family(pki_cry_alg a)
+{
+    return (unsigned)a < PKI_CRY_ALG_COUNT ? algs[a].family : "?";
+}
+
+size_t pki_cry_nrules(void)
+{
+    size_t n = 0;
+    for (size_t t = 0; t < NTABLES; t++)
+        n += tables[t]->n;
+    return n;
+}
+
+const pki_cry_rule *pki_cry_rule_at(size_t ix)
+{
+    for (size_t t = 0; t < NTABLES; t++) {
+        if (ix < tables[t]->n)
+            return &tables[t]->rules[ix];
+        ix -= tables[t]->n;
+    }
+    return NULL;
+}
+
+size_t pki_cry_encode(const pki_cry_rule *r, int be, uint8_t *out, size_t cap)
+{
+    size_t w = r->enc == PKI_CRY_W32 ? 4 : r->enc == PKI_CRY_W64 ? 8 : 1;
+    if (r->min_bytes == 0 || r->min_bytes > cap || r->min_bytes > r->count * w)
+        return 0;
+    for (size_t i = 0; i < r->min_bytes; i++) {
+        size_t e = i / w, b = i % w; /* element, byte within it (memory order) */
+        uint64_t v;
+        if (r->enc == PKI_CRY_W32)
+            v = ((const uint32_t *)r->data)[e];
+        else if (r->enc == PKI_CRY_W64)
+            v = ((const uint64_t *)r->data)[e];
+        else
+            v = ((const uint8_t *)r->data)[e];
+        size_t shift = be ? (w - 1 - b) * 8 : b * 8;
+        out[i] = (uint8_t)(v >> shift);
+    }
+    return r->min_bytes;
+}
+
+/* Pattern id: rule index * 2 + (1 for the big-endian form of a word table). */
+static pk_status cry_init(pk_match_reg *reg, void **state)
+{
+    *state = NULL;
+    size_t n = pki_cry_nrules();
+    for (size_t i = 0; i < n; i++) {
+        const pki_cry_rule *r = pki_cry_rule_at(i);
+        int forms = r->enc == PKI_CRY_BYTES ? 1 : 2;
+        for (int be = 0; be < forms; be++) {
+            uint8_t pat[PKI_CRY_MAX_PATTERN];
+            size_t len = pki_cry_encode(r, be, pat, sizeof pat);
+            if (len < 16)
+                return PK_E_USAGE; /* a malformed or too short rule: a bug in the tables */
+            pk_status st = pk_match_add(reg, (uint32_t)(i * 2 + (size_t)be), (const char *)pat, len,
+                                        PK_PAT_LITERAL);
+            if (st != PK_OK)
+                return st;
+        }
+    }
+    return PK_OK;
+}
+
+typedef struct fstate {
+    uint32_t count[PKI_CRY_ALG_COUNT];
+    uint64_t first[PKI_CRY_ALG_COUNT];
+    uint8_t endian[PKI_CRY_ALG_COUNT]; /* END_* seen */
+} fstate;
+
+static void cry_match(const void *state, void *fs, const pk_file *file, const pk_hit *hit,
+                      pk_emit *out)
+{
+    (void)state;
+    fstate *f = fs;
+    if (pk_ftype_is_container(file->type))
+        return; /* its entries are unpacked and analysed as files of their own */
+    const pki_cry_rule *r = pki_cry_rule_at(hit->pat / 2);
+    if (!r || (unsigned)r->alg >= PKI_CRY_ALG_COUNT || hit->end < r->min_bytes)
+        return;
+    int be = (int)(hit->pat & 1u);
+    uint64_t start = hit->end - r->min_bytes;
+    if (f->count[r->alg] == 0 || start < f->first[r->alg])
+        f->first[r->alg] = start;
+    f->endian[r->alg] |= r->enc == PKI_CRY_BYTES ? END_BYTES : be ? END_BE : END_LE;
+    if (f->count[r->alg]++ >= MAX_REPORTED)
+        return;
+    size_t evl = r->min_bytes < EVIDENCE_MAX ? r->min_bytes : EVIDENCE_MAX;
+    pk_bytes ev = pk_emit_window(out, start, start + evl);
+    uint8_t conf = r->min_bytes >= 32 ? 90 : 70;
+    pk_finding_spec spec = {"PK-CRY-0001", PK_SEV_INFO, conf, {start, r->min_bytes, NULL}, ev};
+    const char *word = r->enc == PKI_CRY_BYTES ? ""
+                       : be                    ? " (big-endian words)"
+                                               : " (little-endian words)";
+    pk_emit_finding(out, &spec, "%s constant %s%s at offset %llu: %s%s.", algs[r->alg].name,
+                    r->name, word, (unsigned long long)start,
+                    r->alg == PKI_CRY_CRC32 ? "a non-cryptographic checksum"
+                                            : "an implementation of this algorithm",
+                    r->alg == PKI_CRY_MD5 && strcmp(r->name, "md5-iv") == 0
+                        ? " (initial values shared with MD4, SHA-1 and RIPEMD-160)"
+                        : "");
+}
+
+static const char *endian_name(uint8_t m)
+{
+    if ((m & (END_LE | END_BE)) == (END_LE | END_BE))
+        return "both";
+    if (m & END_LE)
+        return "little";
+    if (m & END_BE)
+        return "big";
+    return "bytes";
+}
+
+static pk_status cry_analyze(const void *state, void *fs, const pk_file *file, pk_emit *out)
+{
+    (void)state;
+    (void)file;
+    fstate *f = fs;
+    pk_fact *arr = NULL;
+    for (int a = 0; a < PKI_CRY_ALG_COUNT; a++) {
+        if (!f->count[a])
+            continue;
+        if (!arr && !(arr = pk_fact_arr(pk_emit_facts(out), "algorithms")))
+            return PK_E_NOMEM;
+        pk_fact *e = pk_fact_push_obj(arr);
+        if (!e)
+            return PK_E_NOMEM;
+        pk_fact_set_str(e, "name", algs[a].name);
+        pk_fact_set_str(e, "family", algs[a].family);
+        pk_fact_set_int(e, "count", f->count[a]);
+        pk_fact_set_int(e, "first_offset", (int64_t)f->first[a]);
+        pk_fact_set_str(e, "endian", endian_name(f->endian[a]));
+    }
+    return PK_OK;
+}
+
+const pk_analyzer pki_analyzer_crypto = {
+    .name = "crypto",
+    .abi = PK_ANALYZER_ABI,
+    .fstate_size = sizeof(fstate),
+    .init = cry_init,
+    .on_match = cry_match,
+    .analyze = cry_analyze,
+};

@@ -1,0 +1,4 @@
+# The crypto analyzer (lib/analyzers/crypto/): rule constants recomputed from
+# the algorithm definitions, detection in the system's libcrypto and libz,
+# silence on random data, and a constant across the pass's block boundary.
+pk_unit_test(test_crypto ${CMAKE_SOURCE_DIR}/tests/unit/test_crypto.c)
