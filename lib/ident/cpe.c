@@ -2,18 +2,11 @@
  * to "cpe:2.3:..." (6.2.2, bind_to_fs / process_quoted_chars) and back (6.2.3,
  * unbind_fs / add_quoting). Values are WFN value strings (5.3.2), checked
  * against its rules for quoting and wildcards. No allocation, no recursion. */
-#include "ident/ident_int.h"
+#include "ident/ident_buf.h"
 
 #include <stdbool.h>
 #include <string.h>
 
-static bool is_alnum(char c)
-{
-    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9');
-}
-
-/* Printable ASCII other than letters, digits and '_': the characters a WFN
- * value must quote. */
 static bool is_punct(char c)
 {
     return c > ' ' && c < 0x7f && !is_alnum(c) && c != '_';
@@ -56,30 +49,6 @@ static bool wfn_ok(const char *v, size_t n)
     if (body_end - body_at == 2 && v[body_at] == '\\' && v[body_at + 1] == '-')
         return false;
     return true;
-}
-
-typedef struct wbuf {
-    char *p;
-    size_t cap, len;
-    bool over;
-} wbuf;
-
-static void put_c(wbuf *w, char c)
-{
-    if (w->len + 1 >= w->cap) {
-        w->over = true;
-        return;
-    }
-    w->p[w->len++] = c;
-    w->p[w->len] = 0;
-}
-
-static size_t blen(const char *s)
-{
-    size_t n = 0;
-    while (n <= PKI_IDENT_MAX && s[n])
-        n++;
-    return n;
 }
 
 pk_status pki_cpe_build(const pki_cpe *c, char *out, size_t outlen)

@@ -2,58 +2,19 @@
  * following PURL-SPECIFICATION.rst ("How to build", "How to parse") and the
  * type rules of PURL-TYPES.rst. No allocation, no recursion; every read of the
  * input is bounded by PKI_IDENT_MAX. */
-#include "ident/ident_int.h"
+#include "ident/ident_buf.h"
 
 #include <stdbool.h>
 #include <string.h>
-
-typedef struct wbuf {
-    char *p;
-    size_t cap, len;
-    bool over;
-} wbuf;
-
-static void put_c(wbuf *w, char c)
-{
-    if (w->len + 1 >= w->cap) {
-        w->over = true;
-        return;
-    }
-    w->p[w->len++] = c;
-    w->p[w->len] = 0;
-}
-
-static void put_s(wbuf *w, const char *s)
-{
-    while (*s)
-        put_c(w, *s++);
-}
 
 static char lc(char c)
 {
     return c >= 'A' && c <= 'Z' ? (char)(c - 'A' + 'a') : c;
 }
 
-static bool is_alnum(char c)
-{
-    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9');
-}
-
 static bool is_digit(char c)
 {
     return c >= '0' && c <= '9';
-}
-
-/* Length of s if it is at most PKI_IDENT_MAX, else PKI_IDENT_MAX + 1; reads at
- * most PKI_IDENT_MAX + 1 bytes. NULL counts as empty. */
-static size_t blen(const char *s)
-{
-    size_t n = 0;
-    if (!s)
-        return 0;
-    while (n <= PKI_IDENT_MAX && s[n])
-        n++;
-    return n;
 }
 
 /* Type-specific normalisation (PURL-TYPES.rst). */
