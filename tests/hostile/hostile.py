@@ -15,9 +15,9 @@ not count; VmHWM polled from /proc as a cross-check).
 Environment: PK_CLI (the parakh binary, required), PK_SANITIZED=1 (an
 ASan/UBSan build: sizes shrink, time and RSS bounds grow).
 
-Exit status: 0 pass, 1 fail, 77 skipped: a KNOWN_BUG in the product explains
-the failure (every assertion still ran; the bug, input and likely place are
-printed). docs/hostile.md lists the cases and the known bugs.
+Exit status: 0 pass, 1 fail, 77 skipped (a tool the case needs is missing).
+Every product bug this suite found is fixed; a case that sees one again fails
+with "regression of PK-BUG-...". docs/hostile.md lists the cases and the bugs.
 """
 
 import functools
@@ -102,7 +102,6 @@ class Case:
         self.rand = secrets.token_hex(6)
         self.nrun = 0
         self.failures = []
-        self.known_bugs = []
         self.skips = []
         self.forbidden_names = set()  # basenames that must not appear anywhere we look
         self.forbidden_paths = set()  # exact paths that must not exist
@@ -119,15 +118,6 @@ class Case:
         # Every bug this suite found is fixed: seeing one again is a regression,
         # a failure, never a skip.
         self.check(False, "regression of %s: %s" % (bug_id, msg))
-
-    def waive(self, label):
-        """A known bug explains every failure of the run labelled `label`."""
-        tag = "[%s]" % label
-        n = len(self.failures)
-        self.failures = [f for f in self.failures if tag not in f]
-        if n != len(self.failures):
-            print("  (%d failure(s) of [%s] waived: explained by the known bug)"
-                  % (n - len(self.failures), label))
 
     def skip(self, msg):
         self.skips.append(msg)
@@ -280,11 +270,6 @@ class Case:
             for f in self.failures:
                 print("  - " + f)
             return 1
-        if self.known_bugs:
-            print("KNOWN_BUG (skipped) %s:" % self.name)
-            for b in sorted(set(self.known_bugs)):
-                print("  - " + b)
-            return SKIP
         if self.skips:
             print("SKIPPED %s: %s" % (self.name, "; ".join(self.skips)))
             return SKIP
@@ -1058,7 +1043,6 @@ def case_truncated_streams(c):
                         "lib/source/unpack.c points diag->vpath at u->vpath, then "
                         "pki_unpack_close(u) frees it before open_container() reads it"
                         % (label, [h["vpath"] for h in hits]))
-            c.waive(label)
         else:
             c.check(good, "%s: no PK-SRC-0005 on the input: %s" % (label, r.rules()))
 
@@ -1215,7 +1199,6 @@ def case_root_symlink(c):
                         "pk_scan_add_path() (lib/walk/scan.c) stat()s through the link and "
                         "calls it a directory, push_dir() (lib/walk/dirwalk.c) then opens the "
                         "root with O_NOFOLLOW" % path)
-            c.waive(label)
         else:
             c.check(ok, "%s: %s" % (label, "no %s" % want_rule if want_rule
                                     else "the directory behind the link was not scanned"))
@@ -1276,7 +1259,6 @@ def sparse_case(c, label, tail):
                     "no finding (bsdtar -xO gives 8 GiB of zeros); extract() in "
                     "lib/source/unpack.c never compares the bytes read with the declared "
                     "size, and archive_read_data() does not pad a trailing hole")
-        c.waive(label)
     else:
         c.check(False, "%s: no PK-SRC-0007: %s, %s" % (label, r.rules(), f))
 
@@ -1337,7 +1319,6 @@ def case_quine_gzip(c):
                         "refuses the file at open after 25, so parakh never sees the copy; the "
                         "open failure then hits PK-BUG-OPEN-UAF (freed vpath; under ASan a "
                         "heap-use-after-free abort)" % msgs)
-            c.waive("quine.gz")
         else:
             c.check(False, "no PK-SRC-0011 for a gzip quine: %s" % r.rules())
     c.check(not r.findings("PK-SRC-0006"), "the depth limit, not the quine check, stopped it")
@@ -1412,7 +1393,6 @@ def case_usage_missing_value(c):
                         "getopt_long sets optopt to the option's code (an enum value >= 256), "
                         "and cmd_scan() in cli/main.c prints it with %%c instead of naming the "
                         "option (argv[optind-1])" % (opt, r.stderr.strip()))
-            c.waive(label)
 
 
 CASES = {
@@ -1458,7 +1438,7 @@ def run_case(name):
         import traceback
         traceback.print_exc()
         c.failures.append("exception: %r" % (e,))
-    if getattr(c, "sanitizer_report", None) and not c.known_bugs:
+    if getattr(c, "sanitizer_report", None):
         c.check(False, "sanitizer report on stderr")
     print("  case time %.1fs" % (time.monotonic() - t0))
     return c.finish()
