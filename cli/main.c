@@ -24,14 +24,20 @@ static void usage(FILE *f)
 {
     fprintf(f,
             "usage: parakh scan [options] PATH...\n"
+            "       parakh sbom [options] PATH...      (scan; CycloneDX 1.6 to stdout)\n"
+            "       parakh sbom [--format F] [-o FILE] --input SBOM\n"
             "       parakh version\n"
             "\n"
             "Takes each PATH (a file, a directory or any archive) apart safely and reports\n"
             "what is inside, with evidence for every finding.\n"
             "\n"
             "options:\n"
-            "  --format FMT          %s (default: text)\n"
+            "  --format FMT          %s\n"
+            "                        (default: text; cyclonedx for parakh sbom)\n"
             "  -o, --output FILE     write the report to FILE instead of standard output\n"
+            "  --reproducible        SBOMs: fixed timestamp, serial number from the content\n"
+            "  --input SBOM          parakh sbom: read a CycloneDX or SPDX JSON SBOM made\n"
+            "                        elsewhere instead of scanning, and write it as --format\n"
             "  --fail-on SEV         exit 1 if a finding is SEV or worse:\n"
             "                        info, low, medium, high, critical, none (default: none)\n"
             "  -j, --jobs N          worker threads (default: number of cores)\n"
@@ -98,12 +104,29 @@ static int bad_value(const char *opt, const char *val)
     return EXIT_USAGE;
 }
 
+typedef struct out_job {
+    pk_scan *scan;     /* a scan's report, or */
+    pk_inventory *inv; /* an SBOM read with --input */
+    pk_report_opts ro;
+} out_job;
+
+static pk_status write_out(const out_job *j, FILE *f)
+{
+    if (j->scan)
+        return pk_report_write_opts(j->scan, &j->ro, f);
+    pk_sbom_opts so;
+    pk_sbom_opts_default(&so);
+    so.format = j->ro.format;
+    so.reproducible = j->ro.reproducible;
+    return pk_inventory_write(j->inv, &so, f);
+}
+
 /* Writes the report to FILE through a temporary name, so an existing report
  * is replaced only by a complete one. */
-static int write_report(pk_scan *s, const char *format, const char *path)
+static int write_report(const out_job *j, const char *path)
 {
     if (!path) {
-        pk_status st = pk_report_write(s, format, stdout);
+        pk_status st = write_out(j, stdout);
         if (st != PK_OK) {
             fprintf(stderr, "parakh: writing the report failed: %s\n", pk_status_str(st));
             return -1;
@@ -121,7 +144,7 @@ static int write_report(pk_scan *s, const char *format, const char *path)
         free(tmp);
         return -1;
     }
-    pk_status st = pk_report_write(s, format, f);
+    pk_status st = write_out(j, f);
     if (fclose(f) != 0 && st == PK_OK)
         st = PK_E_IO;
     if (st != PK_OK || rename(tmp, path) != 0) {
@@ -135,10 +158,28 @@ static int write_report(pk_scan *s, const char *format, const char *path)
     return 0;
 }
 
-static int cmd_scan(int argc, char **argv)
+/* parakh sbom --input: an SBOM made elsewhere, re-read and written again. */
+static int sbom_input(const char *path, const out_job *tmpl, const char *output)
+{
+    char err[512] = "";
+    out_job j = *tmpl;
+    pk_status st = pk_inventory_from_sbom(path, &j.inv, err, sizeof err);
+    if (st != PK_OK) {
+        fprintf(stderr, "parakh: %s\n", err[0] ? err : pk_status_str(st));
+        return st == PK_E_MISUSE || st == PK_E_USAGE ? EXIT_USAGE : EXIT_INPUT;
+    }
+    int rc = write_report(&j, output) != 0 ? EXIT_INPUT : EXIT_CLEAN;
+    pk_inventory_free(j.inv);
+    return rc;
+}
+
+/* scan and sbom share everything but the default format and --input. */
+static int cmd_scan(int argc, char **argv, int sbom)
 {
     enum {
         O_FORMAT = 256,
+        O_REPRO,
+        O_INPUT,
         O_FAILON,
         O_TMPDIR,
         O_DEPTH,
@@ -151,6 +192,8 @@ static int cmd_scan(int argc, char **argv)
     };
     static const struct option opts[] = {
         {"format", required_argument, 0, O_FORMAT},
+        {"reproducible", no_argument, 0, O_REPRO},
+        {"input", required_argument, 0, O_INPUT},
         {"output", required_argument, 0, 'o'},
         {"fail-on", required_argument, 0, O_FAILON},
         {"jobs", required_argument, 0, 'j'},
@@ -168,8 +211,8 @@ static int cmd_scan(int argc, char **argv)
     };
     pk_scan_opts so;
     pk_scan_opts_default(&so);
-    const char *format = "text", *output = NULL;
-    int quiet = 0, have_fail = 0;
+    const char *format = sbom ? "cyclonedx" : "text", *output = NULL, *input = NULL;
+    int quiet = 0, have_fail = 0, repro = 0;
     pk_severity fail_on = PK_SEV_CRITICAL;
     uint64_t v;
     int c;
@@ -184,6 +227,16 @@ static int cmd_scan(int argc, char **argv)
                 return EXIT_USAGE;
             }
             format = optarg;
+            break;
+        case O_REPRO:
+            repro = 1;
+            break;
+        case O_INPUT:
+            if (!sbom) {
+                fprintf(stderr, "parakh: --input belongs to parakh sbom\n");
+                return EXIT_USAGE;
+            }
+            input = optarg;
             break;
         case 'o':
             output = optarg;
@@ -258,8 +311,22 @@ static int cmd_scan(int argc, char **argv)
             return EXIT_USAGE;
         }
     }
+    out_job job = {NULL, NULL, {format, repro}};
+    if (input) {
+        if (optind < argc) {
+            fprintf(stderr, "parakh: sbom --input takes no PATH\n");
+            return EXIT_USAGE;
+        }
+        if (!strcmp(format, "json") || !strcmp(format, "text")) {
+            fprintf(stderr, "parakh: sbom --input writes an SBOM format: cyclonedx, "
+                            "cyclonedx-1.5 or spdx\n");
+            return EXIT_USAGE;
+        }
+        return sbom_input(input, &job, output);
+    }
     if (optind >= argc) {
-        fprintf(stderr, "parakh: scan needs at least one PATH (see parakh scan --help)\n");
+        fprintf(stderr, "parakh: %s needs at least one PATH (see parakh --help)\n",
+                sbom ? "sbom" : "scan");
         return EXIT_USAGE;
     }
     if (!quiet && isatty(STDERR_FILENO)) {
@@ -300,7 +367,8 @@ static int cmd_scan(int argc, char **argv)
         return EXIT_INPUT;
     }
     int rc = EXIT_CLEAN;
-    if (write_report(s, format, output) != 0)
+    job.scan = s;
+    if (write_report(&job, output) != 0)
         rc = EXIT_INPUT;
     if (rc == EXIT_CLEAN && have_fail) {
         const pk_finding *f;
@@ -321,7 +389,9 @@ int main(int argc, char **argv)
         return EXIT_USAGE;
     }
     if (strcmp(argv[1], "scan") == 0)
-        return cmd_scan(argc - 1, argv + 1);
+        return cmd_scan(argc - 1, argv + 1, 0);
+    if (strcmp(argv[1], "sbom") == 0)
+        return cmd_scan(argc - 1, argv + 1, 1);
     if (strcmp(argv[1], "version") == 0 || strcmp(argv[1], "--version") == 0) {
         printf("parakh %s\n", pk_version());
         return EXIT_CLEAN;

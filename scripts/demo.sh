@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # The main job on a real input, from a fresh Debian 12 machine: installs the
 # dependencies, builds parakh, fetches two real Debian packages with apt-get
-# (cached in bench/cache), and scans them: a text summary on the terminal and
-# the full JSON evidence in parakh-demo.json.
+# (cached in bench/cache), and scans them: a text summary on the terminal, the
+# full JSON evidence in parakh-demo.json, and the SBOM (CycloneDX 1.6 and SPDX
+# 2.3) of what is inside in parakh-demo.cdx.json and parakh-demo.spdx.json.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -16,4 +17,6 @@ if ! ls bench/cache/demo/*.deb >/dev/null 2>&1; then
 fi
 ./build/parakh scan --format json -o parakh-demo.json bench/cache/demo/
 ./build/parakh scan bench/cache/demo/
-echo "full evidence: parakh-demo.json"
+./build/parakh sbom -q -o parakh-demo.cdx.json bench/cache/demo/
+./build/parakh sbom -q --format spdx -o parakh-demo.spdx.json bench/cache/demo/
+echo "full evidence: parakh-demo.json; SBOM: parakh-demo.cdx.json, parakh-demo.spdx.json"

@@ -9,12 +9,13 @@ if [ "$(id -u)" -ne 0 ]; then SUDO="sudo"; fi
 # Build: compiler, CMake, the libraries parakh links against.
 BUILD_PKGS="build-essential cmake pkg-config clang clang-format
   libarchive-dev libvectorscan-dev libsquashfs-dev libgsf-1-dev
-  libssl-dev libjansson-dev libcmocka-dev"
+  libssl-dev libjansson-dev libcmocka-dev libpcre2-dev libsqlite3-dev zlib1g-dev"
 # Tests: tools that build fixtures at test time and validate output.
 TEST_PKGS="zip unzip p7zip-full xz-utils zstd lz4 bzip2 cpio genisoimage squashfs-tools
   dpkg-dev rpm gcab msitools wixl libarchive-tools binutils file
   gcc-mingw-w64-x86-64 binutils-mingw-w64-x86-64 osslsigncode
-  python3 python3-jsonschema checksec"
+  python3 python3-jsonschema checksec openjdk-17-jdk-headless db5.3-util golang-go
+  libgcrypt20 libgnutls30 libsodium23 libpng-dev libexpat1-dev libgcrypt20-dev"
 
 missing=""
 for p in $BUILD_PKGS $TEST_PKGS; do

@@ -5,6 +5,8 @@
 #include "analyzer.h"
 #include "finding.h"
 #include "report.h"
+#include "component.h"
+#include "inventory.h"
 #include "scan.h"
 #include "status.h"
 #include "types.h"

@@ -9,9 +9,18 @@
 
 #include "scan.h"
 
-/* "json" (docs/report.schema.json) or "text" (a terminal summary).
+/* "json" (docs/report.schema.json), "text" (a terminal summary), or an SBOM:
+ * "cyclonedx" (1.6), "cyclonedx-1.5", "spdx" (2.3), see docs/sbom.md.
  * PK_E_USAGE for an unknown name, PK_E_IO when writing fails. */
 PK_API pk_status pk_report_write(const pk_scan *s, const char *format, FILE *out);
+
+typedef struct pk_report_opts {
+    const char *format;
+    /* SBOM formats: fixed timestamp and content-derived serial number, so two
+     * runs over the same input are byte-identical */
+    int reproducible;
+} pk_report_opts;
+PK_API pk_status pk_report_write_opts(const pk_scan *s, const pk_report_opts *o, FILE *out);
 /* 1 if format names a reporter, else 0. */
 PK_API int pk_report_known(const char *format);
 /* The reporter names, comma-separated, for usage messages. */

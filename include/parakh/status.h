@@ -19,6 +19,7 @@ typedef enum pk_status {
     PK_E_LIMIT = 6,    /* an internal limit stopped the whole run (not one file) */
     PK_E_CANCELED = 7, /* pk_scan_cancel() was called, e.g. on SIGINT */
     PK_E_INTERNAL = 8, /* a library (vectorscan, OpenSSL, libarchive) failed unexpectedly */
+    PK_E_FORMAT = 9,   /* an input document (an SBOM) is malformed or of an unknown kind */
 } pk_status;
 
 /* A fixed English sentence for s; never NULL. */

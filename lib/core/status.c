@@ -25,6 +25,8 @@ const char *pk_status_str(pk_status s)
         return "the run was canceled";
     case PK_E_INTERNAL:
         return "a library parakh depends on failed unexpectedly";
+    case PK_E_FORMAT:
+        return "an input document is malformed or of an unknown kind";
     }
     return "unknown status";
 }

@@ -160,12 +160,19 @@ json_t *pki_report_json_doc(const pk_scan *s)
         json_object_set_new(bytype, t, json_integer(c ? json_integer_value(c) + 1 : 1));
     }
     json_object_set_new(sum, "by_type", bytype);
+    json_t *comps = pki_report_components(s, sum);
+    if (!comps) {
+        json_decref(sum);
+        json_decref(doc);
+        return NULL;
+    }
     json_object_set_new(doc, "summary", sum);
 
     json_t *files = json_array();
     for (size_t i = 0; i < s->nfiles; i++)
         json_array_append_new(files, file_json(&s->files[i]));
     json_object_set_new(doc, "files", files);
+    json_object_set_new(doc, "components", comps);
 
     json_t *finds = json_array(), *hits = json_array();
     for (size_t i = 0; i < s->nfind; i++) {

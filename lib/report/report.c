@@ -1,11 +1,15 @@
 /* The reporter table. */
 #include "report_int.h"
 
+#include <parakh/inventory.h>
 #include <string.h>
 
 static const pki_reporter reporters[] = {
     {"json", pki_report_json},
     {"text", pki_report_text},
+    {"cyclonedx", NULL},
+    {"cyclonedx-1.5", NULL},
+    {"spdx", NULL},
 };
 
 int pk_report_known(const char *format)
@@ -18,17 +22,39 @@ int pk_report_known(const char *format)
 
 const char *pk_report_formats(void)
 {
-    return "json, text";
+    return "json, text, cyclonedx, cyclonedx-1.5, spdx";
+}
+
+/* SBOM formats go through the inventory (lib/inventory/). */
+static pk_status write_sbom(const pk_scan *s, const pk_report_opts *o, FILE *out)
+{
+    pk_inventory *inv = NULL;
+    pk_status st = pk_inventory_from_scan(s, &inv);
+    if (st != PK_OK)
+        return st;
+    pk_sbom_opts so;
+    pk_sbom_opts_default(&so);
+    so.format = o->format;
+    so.reproducible = o->reproducible;
+    st = pk_inventory_write(inv, &so, out);
+    pk_inventory_free(inv);
+    return st;
+}
+
+pk_status pk_report_write_opts(const pk_scan *s, const pk_report_opts *o, FILE *out)
+{
+    if (!s || !o || !o->format || !out)
+        return PK_E_MISUSE;
+    for (size_t i = 0; i < sizeof reporters / sizeof reporters[0]; i++)
+        if (strcmp(reporters[i].name, o->format) == 0)
+            return reporters[i].write ? reporters[i].write(s, out) : write_sbom(s, o, out);
+    return PK_E_USAGE;
 }
 
 pk_status pk_report_write(const pk_scan *s, const char *format, FILE *out)
 {
-    if (!s || !format || !out)
-        return PK_E_MISUSE;
-    for (size_t i = 0; i < sizeof reporters / sizeof reporters[0]; i++)
-        if (strcmp(reporters[i].name, format) == 0)
-            return reporters[i].write(s, out);
-    return PK_E_USAGE;
+    pk_report_opts o = {format, 0};
+    return pk_report_write_opts(s, &o, out);
 }
 
 const char *pki_kind_name(pki_kind k)

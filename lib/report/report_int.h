@@ -17,6 +17,9 @@ pk_status pki_report_text(const pk_scan *s, FILE *out);
 /* The JSON document of a scan (report.schema.json); new reference. */
 json_t *pki_report_json_doc(const pk_scan *s);
 const char *pki_kind_name(pki_kind k);
+/* The inventory's components as a JSON array (new reference), and its counts
+ * into summary.inventory; NULL on allocation failure. */
+json_t *pki_report_components(const pk_scan *s, json_t *summary);
 /* Is this rule one of the limits (depth, size, ratio, entries, time, disk)? */
 int pki_rule_is_limit(const char *rule_id);
 

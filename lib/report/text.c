@@ -1,6 +1,8 @@
 /* A terminal summary: what was looked at, what was found, most severe first. */
 #include "report_int.h"
 
+#include <parakh/inventory.h>
+
 #include <string.h>
 
 #define SHOW_MAX 40 /* rules shown */
@@ -46,6 +48,16 @@ pk_status pki_report_text(const pk_scan *s, FILE *out)
     fprintf(out, "  findings: %zu critical, %zu high, %zu medium, %zu low, %zu info\n",
             cnt[PK_SEV_CRITICAL], cnt[PK_SEV_HIGH], cnt[PK_SEV_MEDIUM], cnt[PK_SEV_LOW],
             cnt[PK_SEV_INFO]);
+    pk_inventory *inv = NULL;
+    if (pk_inventory_from_scan(s, &inv) == PK_OK) {
+        pk_inventory_stats is;
+        pk_inventory_stats_get(inv, &is);
+        fprintf(out,
+                "  components: %zu (%zu executables no package claims), %zu dependencies "
+                "(parakh sbom for the SBOM)\n",
+                is.components, is.unattributed_files, is.dependencies);
+        pk_inventory_free(inv);
+    }
 
     /* Grouped by rule, most severe first: a terminal reader wants "which
      * problems, how many, where to look"; the JSON has every instance. Rules

@@ -10,7 +10,8 @@ pk_status pki_frec_init(pki_frec *r)
     r->arena = pki_arena_new();
     r->str_arena = pki_arena_new();
     r->facts = json_object();
-    if (!r->arena || !r->str_arena || !r->facts) {
+    r->components = json_array();
+    if (!r->arena || !r->str_arena || !r->facts || !r->components) {
         pki_frec_fini(r);
         return PK_E_NOMEM;
     }
@@ -22,6 +23,7 @@ void pki_frec_fini(pki_frec *r)
     pki_arena_free(r->arena);
     pki_arena_free(r->str_arena);
     json_decref(r->facts);
+    json_decref(r->components);
     pki_free(r->findings);
     pki_free(r->strings);
     memset(r, 0, sizeof *r);

@@ -17,6 +17,10 @@
 #define PKI_MAX_FINDINGS_PER_FILE     2000u
 #define PKI_MAX_STRINGS_PER_FILE      100000u
 #define PKI_MAX_STRING_BYTES_PER_FILE (8u << 20)
+/* Components and the paths they list: a distribution's rpmdb holds a few
+ * thousand packages and a few hundred thousand paths. */
+#define PKI_MAX_COMPONENTS_PER_FILE 100000u
+#define PKI_MAX_CPATHS_PER_FILE     2000000u
 
 typedef struct pki_frec {
     pki_arena *arena;     /* findings: moved into the scan's results */
@@ -28,6 +32,11 @@ typedef struct pki_frec {
     pk_string *strings;
     size_t nstr, capstr, str_bytes;
     size_t dropped_strings;
+    /* components as JSON objects (lib/walk/component.c documents the keys),
+     * moved to the scan's results; read by lib/inventory */
+    json_t *components;
+    size_t cpaths;
+    size_t dropped_components;
 } pki_frec;
 
 struct pk_emit {

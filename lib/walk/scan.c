@@ -80,7 +80,10 @@ pk_status pk_scan_new(const pk_scan_opts *opts, pk_scan **out)
         s->opts.jobs = n > 0 ? (unsigned)(n > (long)JOBS_MAX ? JOBS_MAX : n) : 1;
     }
     s->arena = pki_arena_new();
-    if (!s->arena) {
+    s->components = json_array();
+    if (!s->arena || !s->components) {
+        pki_arena_free(s->arena);
+        json_decref(s->components);
         pki_free(s);
         return PK_E_NOMEM;
     }
@@ -260,6 +263,12 @@ pk_status pki_results_add(pk_scan *s, pki_filerec *fr, pki_frec *rec)
         s->nfind += rec->nfind;
         s->dropped_findings += rec->dropped_findings;
         rec->nfind = 0;
+        s->dropped_components += rec->dropped_components;
+        if (json_array_size(rec->components) &&
+            json_array_extend(s->components, rec->components) != 0) {
+            st = PK_E_NOMEM;
+            goto out;
+        }
         /* the findings' strings live in the record's arena: keep them */
         pki_arena_splice(s->arena, rec->arena);
     }
@@ -485,6 +494,7 @@ void pk_scan_free(pk_scan *s)
     pki_free(s->inputs);
     for (size_t i = 0; i < s->nfiles; i++)
         json_decref(s->files[i].facts);
+    json_decref(s->components);
     pki_free(s->files);
     pki_free(s->findings);
     pki_arena_free(s->arena);

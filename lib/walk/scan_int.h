@@ -93,6 +93,8 @@ struct pk_scan {
     pk_finding *findings;
     size_t nfind, capfind;
     size_t dropped_findings;
+    json_t *components; /* every file's component records (component.c), in arrival order */
+    size_t dropped_components;
     uint64_t started_ms, finished_ms;
     char started_utc[32], finished_utc[32];
     int ran;

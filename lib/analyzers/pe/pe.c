@@ -1,5 +1,6 @@
 /* The PE analyzer: glue, the malformed-structure finding and RVA mapping.
- * Parsing lives in pe_hdr.c, pe_imp.c, pe_rsrc.c and pe_sec.c. */
+ * Parsing lives in pe_hdr.c, pe_imp.c, pe_rsrc.c and pe_sec.c; pe_comp.c
+ * turns the version resource into a component. */
 #include "pe_int.h"
 
 #include <stdarg.h>
@@ -112,6 +113,7 @@ static pk_status pe_analyze(const void *state, void *fstate, const pk_file *file
         pki_pe_parse_delay_imports(&pe);
         pki_pe_parse_exports(&pe);
         pki_pe_parse_resources(&pe);
+        pki_pe_components(&pe);
         pki_pe_parse_security(&pe);
         pki_pe_overlay(&pe);
     }

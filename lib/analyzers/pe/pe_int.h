@@ -139,4 +139,7 @@ size_t pki_pe_utf16_to_utf8(pk_bytes src, char *dst, size_t cap);
 /* pe_sec.c */
 void pki_pe_parse_security(pki_pe *pe);
 
+/* pe_comp.c: a component from facts.pe.version (after pki_pe_parse_resources) */
+void pki_pe_components(pki_pe *pe);
+
 #endif
