@@ -21,9 +21,16 @@
 #define END_BYTES 4u
 
 static const pki_cry_table *const tables[] = {
-    &pki_cry_rules_aes,    &pki_cry_rules_des,    &pki_cry_rules_blowfish, &pki_cry_rules_sha1,
-    &pki_cry_rules_sha256, &pki_cry_rules_sha512, &pki_cry_rules_md5,      &pki_cry_rules_chacha,
-    &pki_cry_rules_crc32,  &pki_cry_rules_sm3,    &pki_cry_rules_sm4,      &pki_cry_rules_camellia,
+    &pki_cry_rules_aes,       &pki_cry_rules_des,       &pki_cry_rules_blowfish,
+    &pki_cry_rules_sha1,      &pki_cry_rules_sha256,    &pki_cry_rules_sha512,
+    &pki_cry_rules_md5,       &pki_cry_rules_chacha,    &pki_cry_rules_crc32,
+    &pki_cry_rules_sm3,       &pki_cry_rules_sm4,       &pki_cry_rules_camellia,
+    &pki_cry_rules_twofish,   &pki_cry_rules_serpent,   &pki_cry_rules_aria,
+    &pki_cry_rules_seed,      &pki_cry_rules_cast,      &pki_cry_rules_rc2,
+    &pki_cry_rules_ripemd,    &pki_cry_rules_sha3,      &pki_cry_rules_blake2,
+    &pki_cry_rules_whirlpool, &pki_cry_rules_gost28147, &pki_cry_rules_kuznyechik,
+    &pki_cry_rules_streebog,  &pki_cry_rules_poly1305,  &pki_cry_rules_ec,
+    &pki_cry_rules_dh,        &pki_cry_rules_pq,
 };
 #define NTABLES (sizeof tables / sizeof tables[0])
 
@@ -43,6 +50,46 @@ static const struct alg_info {
     [PKI_CRY_SM3] = {"SM3", "hash"},
     [PKI_CRY_SM4] = {"SM4", "block cipher"},
     [PKI_CRY_CAMELLIA] = {"Camellia", "block cipher"},
+    [PKI_CRY_TWOFISH] = {"Twofish", "block cipher"},
+    [PKI_CRY_SERPENT] = {"Serpent", "block cipher"},
+    [PKI_CRY_ARIA] = {"ARIA", "block cipher"},
+    [PKI_CRY_SEED] = {"SEED", "block cipher"},
+    [PKI_CRY_CAST] = {"CAST-128/CAST-256", "block cipher"},
+    [PKI_CRY_RC2] = {"RC2", "block cipher"},
+    [PKI_CRY_RIPEMD160] = {"RIPEMD-160", "hash"},
+    [PKI_CRY_SHA3] = {"SHA-3/Keccak", "hash"},
+    [PKI_CRY_BLAKE2] = {"BLAKE2", "hash"},
+    [PKI_CRY_WHIRLPOOL] = {"Whirlpool", "hash"},
+    [PKI_CRY_GOST28147] = {"GOST 28147-89", "block cipher"},
+    [PKI_CRY_GOST_PI] = {"Kuznyechik/Streebog", "block cipher or hash"},
+    [PKI_CRY_STREEBOG] = {"Streebog", "hash"},
+    [PKI_CRY_POLY1305] = {"Poly1305", "message authentication code"},
+    [PKI_CRY_P192] = {"NIST P-192", "elliptic curve"},
+    [PKI_CRY_P224] = {"NIST P-224", "elliptic curve"},
+    [PKI_CRY_P256] = {"NIST P-256", "elliptic curve"},
+    [PKI_CRY_P384] = {"NIST P-384", "elliptic curve"},
+    [PKI_CRY_P521] = {"NIST P-521", "elliptic curve"},
+    [PKI_CRY_SECP256K1] = {"secp256k1", "elliptic curve"},
+    [PKI_CRY_BP256] = {"brainpoolP256r1", "elliptic curve"},
+    [PKI_CRY_BP384] = {"brainpoolP384r1", "elliptic curve"},
+    [PKI_CRY_BP512] = {"brainpoolP512r1", "elliptic curve"},
+    [PKI_CRY_ED25519] = {"Curve25519/Ed25519", "elliptic curve"},
+    [PKI_CRY_SM2] = {"SM2", "elliptic curve"},
+    [PKI_CRY_MODP768] = {"MODP-768", "key agreement group"},
+    [PKI_CRY_MODP1024] = {"MODP-1024", "key agreement group"},
+    [PKI_CRY_MODP1536] = {"MODP-1536", "key agreement group"},
+    [PKI_CRY_MODP2048] = {"MODP-2048", "key agreement group"},
+    [PKI_CRY_MODP3072] = {"MODP-3072", "key agreement group"},
+    [PKI_CRY_MODP4096] = {"MODP-4096", "key agreement group"},
+    [PKI_CRY_MODP6144] = {"MODP-6144", "key agreement group"},
+    [PKI_CRY_MODP8192] = {"MODP-8192", "key agreement group"},
+    [PKI_CRY_FFDHE2048] = {"ffdhe2048", "key agreement group"},
+    [PKI_CRY_FFDHE3072] = {"ffdhe3072", "key agreement group"},
+    [PKI_CRY_FFDHE4096] = {"ffdhe4096", "key agreement group"},
+    [PKI_CRY_FFDHE6144] = {"ffdhe6144", "key agreement group"},
+    [PKI_CRY_FFDHE8192] = {"ffdhe8192", "key agreement group"},
+    [PKI_CRY_MLKEM] = {"ML-KEM", "post-quantum KEM"},
+    [PKI_CRY_MLDSA] = {"ML-DSA", "post-quantum signature"},
 };
 
 const char *pki_cry_alg_name(pki_cry_alg a)
@@ -75,9 +122,18 @@ const pki_cry_rule *pki_cry_rule_at(size_t ix)
 
 size_t pki_cry_encode(const pki_cry_rule *r, int be, uint8_t *out, size_t cap)
 {
-    size_t w = r->enc == PKI_CRY_W32 ? 4 : r->enc == PKI_CRY_W64 ? 8 : 1;
+    size_t w = r->enc == PKI_CRY_W32   ? 4
+               : r->enc == PKI_CRY_W64 ? 8
+               : r->enc == PKI_CRY_W16 ? 2
+                                       : 1;
     if (r->min_bytes == 0 || r->min_bytes > cap || r->min_bytes > r->count * w)
         return 0;
+    if (r->enc == PKI_CRY_BIGNUM) {
+        const uint8_t *d = r->data;
+        for (size_t i = 0; i < r->min_bytes; i++)
+            out[i] = be ? d[i] : d[r->min_bytes - 1 - i];
+        return r->min_bytes;
+    }
     for (size_t i = 0; i < r->min_bytes; i++) {
         size_t e = i / w, b = i % w; /* element, byte within it (memory order) */
         uint64_t v;
@@ -85,6 +141,8 @@ size_t pki_cry_encode(const pki_cry_rule *r, int be, uint8_t *out, size_t cap)
             v = ((const uint32_t *)r->data)[e];
         else if (r->enc == PKI_CRY_W64)
             v = ((const uint64_t *)r->data)[e];
+        else if (r->enc == PKI_CRY_W16)
+            v = ((const uint16_t *)r->data)[e];
         else
             v = ((const uint8_t *)r->data)[e];
         size_t shift = be ? (w - 1 - b) * 8 : b * 8;
@@ -143,12 +201,16 @@ static void cry_match(const void *state, void *fs, const pk_file *file, const pk
     uint8_t conf = r->min_bytes >= 32 ? 90 : 70;
     pk_finding_spec spec = {"PK-CRY-0001", PK_SEV_INFO, conf, {start, r->min_bytes, NULL}, ev};
     const char *word = r->enc == PKI_CRY_BYTES ? ""
-                       : be                    ? " (big-endian words)"
-                                               : " (little-endian words)";
+                       : r->enc == PKI_CRY_BIGNUM
+                           ? (be ? " (big-endian number)" : " (little-endian number)")
+                       : be ? " (big-endian words)"
+                            : " (little-endian words)";
     pk_emit_finding(out, &spec, "%s constant %s%s at offset %llu: %s%s.", algs[r->alg].name,
                     r->name, word, (unsigned long long)start,
                     r->alg == PKI_CRY_CRC32 ? "a non-cryptographic checksum"
-                                            : "an implementation of this algorithm",
+                    : r->alg >= PKI_CRY_P192 && r->alg <= PKI_CRY_FFDHE8192
+                        ? "the domain parameters of this curve or group"
+                        : "an implementation of this algorithm",
                     r->alg == PKI_CRY_MD5 && strcmp(r->name, "md5-iv") == 0
                         ? " (initial values shared with MD4, SHA-1 and RIPEMD-160)"
                         : "");

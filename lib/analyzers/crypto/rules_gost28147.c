@@ -1,0 +1,28 @@
+/* GOST 28147-89 (GOST 28147-89 / RFC 5830, 1.2, with the substitution
+ * units of RFC 4357, 11.2 (id-Gost28147-89-CryptoPro-A-ParamSet) and the
+ * "test" units of GOST R 34.11-94 (RFC 5831, 10, id-GostR3411-94-TestParamSet)):
+ * the units K1 and K2, one 4-bit entry per byte; and the expanded 32-bit table
+ * of the first byte lane (entry i = (K2[i >> 4] << 4 | K1[i & 15]) rotated left
+ * by 11, entries 0..15) that libgcrypt, nettle and GnuTLS precompute. */
+#include "crypto_int.h"
+
+static const uint8_t test_k12[32] = {
+    0x04, 0x0a, 0x09, 0x02, 0x0d, 0x08, 0x00, 0x0e, 0x06, 0x0b, 0x01, 0x0c, 0x07, 0x0f, 0x05, 0x03,
+    0x0e, 0x0b, 0x04, 0x0c, 0x06, 0x0d, 0x0f, 0x0a, 0x02, 0x03, 0x08, 0x01, 0x00, 0x07, 0x05, 0x09};
+static const uint8_t cpa_k12[32] = {
+    0x09, 0x06, 0x03, 0x02, 0x08, 0x0b, 0x01, 0x07, 0x0a, 0x04, 0x0e, 0x0f, 0x0c, 0x00, 0x0d, 0x05,
+    0x03, 0x07, 0x0e, 0x09, 0x08, 0x0a, 0x0f, 0x00, 0x05, 0x02, 0x06, 0x0c, 0x0b, 0x04, 0x0d, 0x01};
+static const uint32_t test_x[16] = {
+    0x00072000, 0x00075000, 0x00074800, 0x00071000, 0x00076800, 0x00074000, 0x00070000, 0x00077000,
+    0x00073000, 0x00075800, 0x00070800, 0x00076000, 0x00073800, 0x00077800, 0x00072800, 0x00071800};
+static const uint32_t cpa_x[16] = {
+    0x0001c800, 0x0001b000, 0x00019800, 0x00019000, 0x0001c000, 0x0001d800, 0x00018800, 0x0001b800,
+    0x0001d000, 0x0001a000, 0x0001f000, 0x0001f800, 0x0001e000, 0x00018000, 0x0001e800, 0x0001a800};
+
+static const pki_cry_rule rules[] = {
+    {"gost28147-test-sbox", PKI_CRY_GOST28147, PKI_CRY_BYTES, test_k12, 32, 32},
+    {"gost28147-cryptopro-a-sbox", PKI_CRY_GOST28147, PKI_CRY_BYTES, cpa_k12, 32, 32},
+    {"gost28147-test-xtab", PKI_CRY_GOST28147, PKI_CRY_W32, test_x, 16, 64},
+    {"gost28147-cryptopro-a-xtab", PKI_CRY_GOST28147, PKI_CRY_W32, cpa_x, 16, 64},
+};
+const pki_cry_table pki_cry_rules_gost28147 = PKI_CRY_TABLE(rules);
