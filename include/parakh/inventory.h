@@ -53,6 +53,9 @@ typedef struct pk_comp {
     size_t nprops;
 } pk_comp;
 
+/* The value of a component's property (pk_comp.props), or NULL. */
+PK_API const char *pk_comp_prop(const pk_comp *c, const char *key);
+
 /* Builds the inventory of a finished scan. PK_E_MISUSE if the scan has not run. */
 PK_API pk_status pk_inventory_from_scan(const pk_scan *PK_BORROW s, pk_inventory **PK_OUT out);
 

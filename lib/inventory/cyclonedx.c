@@ -7,30 +7,11 @@
 
 #define SUBJECT_REF "parakh-subject"
 
-static int is_hex(const char *s, size_t n)
-{
-    if (!s || strlen(s) != n)
-        return 0;
-    for (size_t i = 0; i < n; i++)
-        if (!((s[i] >= '0' && s[i] <= '9') || (s[i] >= 'a' && s[i] <= 'f') ||
-              (s[i] >= 'A' && s[i] <= 'F')))
-            return 0;
-    return 1;
-}
-
-static const char *prop(const pk_comp *c, const char *key)
-{
-    for (size_t i = 0; i < c->nprops; i++)
-        if (c->props[i].key && !strcmp(c->props[i].key, key))
-            return c->props[i].value;
-    return NULL;
-}
-
 /* Appends {alg, content} when v is hex of the algorithm's length (the schema
  * rejects anything else, and an SBOM read from elsewhere may carry it). */
 static int add_hash(json_t *a, const char *alg, const char *v, size_t n)
 {
-    if (!is_hex(v, n))
+    if (!pki_is_hex(v, n))
         return 0;
     json_t *h = json_object();
     if (pki_wappend(a, h) || json_object_set_new(h, "alg", json_string(alg)) ||
@@ -39,22 +20,11 @@ static int add_hash(json_t *a, const char *alg, const char *v, size_t n)
     return 0;
 }
 
-static int set_nonempty(json_t *o, const char *key, json_t *arr)
-{
-    if (!arr)
-        return -1;
-    if (!json_array_size(arr)) {
-        json_decref(arr);
-        return 0;
-    }
-    return json_object_set_new(o, key, arr);
-}
-
 static json_t *hashes(const pk_comp *c)
 {
     json_t *a = json_array();
     if (!a || add_hash(a, "SHA-256", c->sha256, 64) || add_hash(a, "SHA-1", c->sha1, 40) ||
-        add_hash(a, "MD5", c->md5, 32) || add_hash(a, "SHA-512", prop(c, "sha512"), 128)) {
+        add_hash(a, "MD5", c->md5, 32) || add_hash(a, "SHA-512", pk_comp_prop(c, "sha512"), 128)) {
         json_decref(a);
         return NULL;
     }
@@ -157,7 +127,7 @@ static json_t *component(const pk_comp *c, pki_sbom_fmt fmt)
     json_t *o = json_object();
     if (!o)
         return NULL;
-    const char *group = prop(c, "group");
+    const char *group = pk_comp_prop(c, "group");
     if (!group && c->type && !strcmp(c->type, "maven"))
         group = c->ns;
     int bad = json_object_set_new(o, "type", json_string(pk_ckind_name(c->kind))) ||
@@ -169,10 +139,10 @@ static json_t *component(const pk_comp *c, pki_sbom_fmt fmt)
     bad = bad || pki_wset(o, "author", c->author) || pki_wset(o, "group", group) ||
           json_object_set_new(o, "name", pki_wstr(c->name ? c->name : "")) ||
           pki_wset(o, "version", c->version) || pki_wset(o, "description", c->description) ||
-          set_nonempty(o, "hashes", hashes(c)) ||
-          set_nonempty(o, "licenses", licenses(c->license)) || pki_wset(o, "purl", c->purl) ||
-          pki_wset(o, "cpe", c->cpe) || set_nonempty(o, "externalReferences", ext_refs(c)) ||
-          set_nonempty(o, "properties", properties(c));
+          pki_wset_nonempty(o, "hashes", hashes(c)) ||
+          pki_wset_nonempty(o, "licenses", licenses(c->license)) || pki_wset(o, "purl", c->purl) ||
+          pki_wset(o, "cpe", c->cpe) || pki_wset_nonempty(o, "externalReferences", ext_refs(c)) ||
+          pki_wset_nonempty(o, "properties", properties(c));
     if (!bad && c->nev) {
         json_t *ev = pki_cdx_evidence(c, fmt);
         bad = !ev || json_object_set_new(o, "evidence", ev);
@@ -199,7 +169,7 @@ static json_t *metadata(const pki_wctx *w)
           pki_wset(subj, "bom-ref", SUBJECT_REF) ||
           json_object_set_new(subj, "name",
                               pki_wstr(sub && sub->name && *sub->name ? sub->name : "unknown"));
-    if (!bad && sub && is_hex(sub->sha256, 64)) {
+    if (!bad && sub && pki_is_hex(sub->sha256, 64)) {
         json_t *h = json_array();
         bad = json_object_set_new(subj, "hashes", h) || add_hash(h, "SHA-256", sub->sha256, 64);
     }

@@ -208,10 +208,10 @@ static int cmp_edge(const void *a, const void *b)
 
 /* ---- identifiers ---- */
 
-static const char *prop(const pk_comp *c, const char *key)
+const char *pk_comp_prop(const pk_comp *c, const char *key)
 {
-    for (size_t i = 0; i < c->nprops; i++)
-        if (strcmp(c->props[i].key, key) == 0)
+    for (size_t i = 0; c && key && i < c->nprops; i++)
+        if (c->props[i].key && strcmp(c->props[i].key, key) == 0)
             return c->props[i].value;
     return NULL;
 }
@@ -230,7 +230,7 @@ static pk_status fill_purl(pk_inventory *inv, pk_comp *c)
         p.quals[p.nquals++] = (pki_purl_qual){"arch", c->arch};
     if (c->distro)
         p.quals[p.nquals++] = (pki_purl_qual){"distro", c->distro};
-    const char *epoch = prop(c, "epoch");
+    const char *epoch = pk_comp_prop(c, "epoch");
     if (epoch)
         p.quals[p.nquals++] = (pki_purl_qual){"epoch", epoch};
     char ck[80];
@@ -294,7 +294,7 @@ static pk_status fill_cpe(pk_inventory *inv, pk_comp *c)
     if (c->cpe || !c->version || c->unattributed)
         return PK_OK;
     char vendor[128], product[128], ver[256];
-    const char *v = prop(c, "cpe_vendor"), *pr = prop(c, "cpe_product");
+    const char *v = pk_comp_prop(c, "cpe_vendor"), *pr = pk_comp_prop(c, "cpe_product");
     if (v && pr && strlen(v) < sizeof vendor && strlen(pr) < sizeof product) {
         snprintf(vendor, sizeof vendor, "%s", v);
         snprintf(product, sizeof product, "%s", pr);

@@ -58,6 +58,28 @@ int pki_wappend(json_t *a, json_t *v)
     return v ? json_array_append_new(a, v) : -1;
 }
 
+int pki_wset_nonempty(json_t *o, const char *key, json_t *arr)
+{
+    if (!arr)
+        return -1;
+    if (!json_array_size(arr)) {
+        json_decref(arr);
+        return 0;
+    }
+    return json_object_set_new(o, key, arr);
+}
+
+int pki_is_hex(const char *s, size_t n)
+{
+    if (!s || strlen(s) != n)
+        return 0;
+    for (size_t i = 0; i < n; i++)
+        if (!((s[i] >= '0' && s[i] <= '9') || (s[i] >= 'a' && s[i] <= 'f') ||
+              (s[i] >= 'A' && s[i] <= 'F')))
+            return 0;
+    return 1;
+}
+
 /* Feeds one field and a separator, so ("ab","c") and ("a","bc") differ. */
 static void feed(EVP_MD_CTX *md, const char *s)
 {

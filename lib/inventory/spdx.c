@@ -18,43 +18,13 @@ static void pkg_id(const pk_inventory *inv, size_t i, char *out, size_t cap)
     snprintf(out, cap, "SPDXRef-Package-%zu-%s", i, nm);
 }
 
-static int is_hex(const char *s, size_t n)
-{
-    if (!s || strlen(s) != n)
-        return 0;
-    for (size_t i = 0; i < n; i++)
-        if (!((s[i] >= '0' && s[i] <= '9') || (s[i] >= 'a' && s[i] <= 'f') ||
-              (s[i] >= 'A' && s[i] <= 'F')))
-            return 0;
-    return 1;
-}
-
-static const char *prop(const pk_comp *c, const char *key)
-{
-    for (size_t i = 0; i < c->nprops; i++)
-        if (c->props[i].key && !strcmp(c->props[i].key, key))
-            return c->props[i].value;
-    return NULL;
-}
-
 static int add_sum(json_t *a, const char *alg, const char *v, size_t n)
 {
-    if (!is_hex(v, n))
+    if (!pki_is_hex(v, n))
         return 0;
     json_t *h = json_object();
     return pki_wappend(a, h) || json_object_set_new(h, "algorithm", json_string(alg)) ||
            pki_wset(h, "checksumValue", v);
-}
-
-static int set_nonempty(json_t *o, const char *key, json_t *arr)
-{
-    if (!arr)
-        return -1;
-    if (!json_array_size(arr)) {
-        json_decref(arr);
-        return 0;
-    }
-    return json_object_set_new(o, key, arr);
 }
 
 static json_t *checksums(const char *sha256, const char *sha1, const char *md5, const char *sha512)
@@ -188,7 +158,7 @@ static json_t *package(const pk_inventory *inv, size_t i, exinfo *ex)
     json_t *p = json_object();
     if (!p)
         return NULL;
-    const char *dl = prop(c, "download");
+    const char *dl = pk_comp_prop(c, "download");
     int bad = pki_wset(p, "SPDXID", id) ||
               json_object_set_new(p, "name", pki_wstr(c->name ? c->name : "")) ||
               pki_wset(p, "versionInfo", c->version);
@@ -206,7 +176,8 @@ static json_t *package(const pk_inventory *inv, size_t i, exinfo *ex)
     }
     bad = bad || pki_wset(p, "downloadLocation", dl && *dl ? dl : NOASSERTION) ||
           json_object_set_new(p, "filesAnalyzed", json_false()) ||
-          set_nonempty(p, "checksums", checksums(c->sha256, c->sha1, c->md5, prop(c, "sha512"))) ||
+          pki_wset_nonempty(p, "checksums",
+                            checksums(c->sha256, c->sha1, c->md5, pk_comp_prop(c, "sha512"))) ||
           pki_wset(p, "homepage", c->homepage) || pki_wset(p, "licenseConcluded", NOASSERTION) ||
           json_object_set_new(p, "licenseDeclared", license_declared(c->license, ex)) ||
           pki_wset(p, "copyrightText", NOASSERTION) || pki_wset(p, "description", c->description) ||
@@ -215,7 +186,7 @@ static json_t *package(const pk_inventory *inv, size_t i, exinfo *ex)
         json_t *refs = json_array();
         bad = !refs || add_ref(refs, "PACKAGE-MANAGER", "purl", c->purl) ||
               add_ref(refs, "SECURITY", "cpe23Type", c->cpe);
-        bad = set_nonempty(p, "externalRefs", refs) || bad;
+        bad = pki_wset_nonempty(p, "externalRefs", refs) || bad;
     }
     bad = bad || pki_wset(p, "primaryPackagePurpose", purpose(c->kind));
     if (bad) {
@@ -232,7 +203,7 @@ static json_t *root_package(const pk_sbom_subject *sub)
     if (!p || pki_wset(p, "SPDXID", ROOT_ID) || json_object_set_new(p, "name", pki_wstr(name)) ||
         pki_wset(p, "downloadLocation", NOASSERTION) ||
         json_object_set_new(p, "filesAnalyzed", json_false()) ||
-        set_nonempty(p, "checksums", checksums(sub ? sub->sha256 : NULL, NULL, NULL, NULL)) ||
+        pki_wset_nonempty(p, "checksums", checksums(sub ? sub->sha256 : NULL, NULL, NULL, NULL)) ||
         pki_wset(p, "licenseConcluded", NOASSERTION) ||
         pki_wset(p, "licenseDeclared", NOASSERTION) || pki_wset(p, "copyrightText", NOASSERTION)) {
         json_decref(p);

@@ -49,6 +49,11 @@ json_t *pki_wstr(const char *s);
 int pki_wset(json_t *o, const char *key, const char *s);
 /* Appends to an array, stealing v; -1 when v is NULL or on failure. */
 int pki_wappend(json_t *a, json_t *v);
+/* Sets o[key] to arr (stolen) when it has elements, else drops it; -1 when arr
+ * is NULL or on failure. */
+int pki_wset_nonempty(json_t *o, const char *key, json_t *arr);
+/* 1 if s is exactly n hex digits (a hash the schemas accept). */
+int pki_is_hex(const char *s, size_t n);
 
 /* License mapping (license.c, rules/licenses.tsv). Writes the SPDX id of a
  * declared license string ("GPLv2+" -> "GPL-2.0-or-later") to out; 0 when the
