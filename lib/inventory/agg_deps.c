@@ -2,8 +2,8 @@
  * Go build info, cargo-auditable, ...) are resolved by name among components
  * of the same type, preferring the same scope and the exact version when the
  * evidence gives one; virtual names resolve through "provides". Then ELF
- * DT_NEEDED: the library file with that name (or SONAME) nearest to the
- * binary in the tree, and the component that owns it. */
+ * DT_NEEDED and PE imports: the library file with that name (or SONAME)
+ * nearest to the binary in the tree, and the component that owns it. */
 #include "agg_int.h"
 
 #include <string.h>
@@ -170,14 +170,74 @@ static const char *base(const char *vp)
     return s ? s + 1 : vp;
 }
 
+/* The owner of the library file named `lib` nearest to file f (longest common
+ * vpath prefix), or SIZE_MAX. */
+static size_t nearest_owner(const pki_agg *g, const mm *libs, const char *lib, size_t f)
+{
+    const pk_scan *s = g->s;
+    size_t best = SIZE_MAX, best_len = 0;
+    unsigned hops = 0;
+    for (size_t e = lib ? pki_smap_get(&libs->head, lib) : SIZE_MAX;
+         e != SIZE_MAX && hops < PKI_AGG_MAX_CHAIN; e = libs->e[e].next, hops++) {
+        size_t cand = libs->e[e].val;
+        size_t l = common_prefix(s->files[cand].vpath, s->files[f].vpath);
+        if (best == SIZE_MAX || l > best_len) {
+            best = cand;
+            best_len = l;
+        }
+    }
+    return best != SIZE_MAX ? pki_agg_resolve(g, g->owner[best]) : SIZE_MAX;
+}
+
+static void lower(const char *in, char *out, size_t cap)
+{
+    size_t i = 0;
+    for (; in && in[i] && i + 1 < cap; i++)
+        out[i] = (in[i] >= 'A' && in[i] <= 'Z') ? (char)(in[i] - 'A' + 'a') : in[i];
+    out[i] = '\0';
+}
+
+/* Edges from f's owner to the owners of the libraries it loads: ELF DT_NEEDED
+ * by exact name or SONAME, PE imports and delay imports by DLL name, which
+ * Windows compares without case. */
+static pk_status link_file(pki_agg *g, const mm *libs, const mm *dlls, size_t f)
+{
+    const json_t *facts = g->s->files[f].facts;
+    size_t from = pki_agg_resolve(g, g->owner[f]);
+    if (from == SIZE_MAX || !facts)
+        return PK_OK;
+    size_t i;
+    json_t *v;
+    json_array_foreach(json_object_get(json_object_get(facts, "elf"), "needed"), i, v)
+    {
+        size_t to = nearest_owner(g, libs, json_string_value(v), f);
+        pk_status st;
+        if (to != SIZE_MAX && to != from && (st = pki_inv_add_dep(g->inv, from, to)) != PK_OK)
+            return st;
+    }
+    static const char *const keys[] = {"imports", "delay_imports"};
+    const json_t *pe = json_object_get(facts, "pe");
+    for (size_t k = 0; pe && k < 2; k++) {
+        json_array_foreach(json_object_get(pe, keys[k]), i, v)
+        {
+            char name[256];
+            lower(jstr(v, "dll"), name, sizeof name);
+            size_t to = name[0] ? nearest_owner(g, dlls, name, f) : SIZE_MAX;
+            pk_status st;
+            if (to != SIZE_MAX && to != from && (st = pki_inv_add_dep(g->inv, from, to)) != PK_OK)
+                return st;
+        }
+    }
+    return PK_OK;
+}
+
 static pk_status needed(pki_agg *g)
 {
     const pk_scan *s = g->s;
-    mm libs = {0};
+    mm libs = {0}, dlls = {0};
     libs.keys = pki_arena_new();
-    if (!libs.keys)
-        return PK_E_NOMEM;
-    pk_status st = PK_OK;
+    dlls.keys = pki_arena_new();
+    pk_status st = libs.keys && dlls.keys ? PK_OK : PK_E_NOMEM;
     for (size_t f = 0; f < s->nfiles && st == PK_OK; f++) {
         const pki_filerec *fr = &s->files[f];
         if (g->owner[f] == SIZE_MAX)
@@ -188,35 +248,16 @@ static pk_status needed(pki_agg *g)
         const char *so = jstr(json_object_get(fr->facts, "elf"), "soname");
         if (st == PK_OK && so && strcmp(so, base(fr->vpath)))
             st = mm_put(&libs, so, f);
-    }
-    for (size_t f = 0; f < s->nfiles && st == PK_OK; f++) {
-        const pki_filerec *fr = &s->files[f];
-        size_t from = pki_agg_resolve(g, g->owner[f]);
-        json_t *need = json_object_get(json_object_get(fr->facts, "elf"), "needed");
-        if (from == SIZE_MAX || !json_array_size(need))
-            continue;
-        size_t i;
-        json_t *v;
-        json_array_foreach(need, i, v)
-        {
-            const char *lib = json_string_value(v);
-            size_t best = SIZE_MAX, best_len = 0;
-            unsigned hops = 0;
-            for (size_t e = lib ? pki_smap_get(&libs.head, lib) : SIZE_MAX;
-                 e != SIZE_MAX && hops < PKI_AGG_MAX_CHAIN; e = libs.e[e].next, hops++) {
-                size_t cand = libs.e[e].val;
-                size_t l = common_prefix(s->files[cand].vpath, fr->vpath);
-                if (best == SIZE_MAX || l > best_len) {
-                    best = cand;
-                    best_len = l;
-                }
-            }
-            size_t to = best != SIZE_MAX ? pki_agg_resolve(g, g->owner[best]) : SIZE_MAX;
-            if (to != SIZE_MAX && to != from && (st = pki_inv_add_dep(g->inv, from, to)) != PK_OK)
-                break;
+        if (st == PK_OK && fr->type == PK_FT_PE) {
+            char name[256];
+            lower(base(fr->vpath), name, sizeof name);
+            st = mm_put(&dlls, name, f);
         }
     }
+    for (size_t f = 0; f < s->nfiles && st == PK_OK; f++)
+        st = link_file(g, &libs, &dlls, f);
     mm_free(&libs);
+    mm_free(&dlls);
     return st;
 }
 

@@ -182,6 +182,28 @@ def case_deb_in_zip():
           [x["file"] for x in comps(rep) if x["unattributed"]])
 
 
+def case_pe_imports():
+    """A Windows delivery: a program and the DLL it imports, neither claimed by
+    a package: two unattributed components and an edge between them, found
+    by the DLL name without regard to case (as Windows loads it)."""
+    need("x86_64-w64-mingw32-gcc")
+    d = S.mkdir("win")
+    with open(os.path.join(d, "v.c"), "w") as f:
+        f.write("__declspec(dllexport) int vendor_fn(int x) { return x + 1; }\n")
+    with open(os.path.join(d, "app.c"), "w") as f:
+        f.write("__declspec(dllimport) int vendor_fn(int);\nint main(void) { return vendor_fn(1); }\n")
+    sh(["x86_64-w64-mingw32-gcc", "-shared", "-o", "vendor.dll", "v.c",
+        "-Wl,--out-implib,libvendor.a"], cwd=d)
+    sh(["x86_64-w64-mingw32-gcc", "-o", "app.exe", "app.c", "-L.", "-lvendor"], cwd=d)
+    make_zip(os.path.join(S.dir, "setup.zip"), {"bin/app.exe": os.path.join(d, "app.exe"),
+                                                 "bin/VENDOR.DLL": os.path.join(d, "vendor.dll")})
+    rep = S.scan("setup.zip")
+    app = one(rep, name="app.exe")
+    dll = one(rep, name="VENDOR.DLL")
+    check(app["unattributed"] and dll["unattributed"], "both files unattributed")
+    check_eq(app["depends_on"], [dll["ref"]], "app.exe depends on the DLL it imports")
+
+
 def sbom(args, out):
     env = dict(os.environ, TMPDIR=S.pktmp)
     p = subprocess.run([CLI] + args + ["-o", out], cwd=S.dir, env=env,
@@ -295,6 +317,7 @@ def case_hostile_database():
 S.run("root file system: packages, dedupe, unattributed, dependencies", case_rootfs)
 S.run("a hostile package database stays linear", case_hostile_database)
 S.run("a .deb inside a zip owns its files", case_deb_in_zip)
+S.run("PE imports resolve to the DLL shipped beside the program", case_pe_imports)
 S.run("CycloneDX 1.6/1.5 and SPDX 2.3: schemas, determinism, read back", case_sboms)
 S.run("sbom --input errors", case_sbom_errors)
 S.finish()
