@@ -3,32 +3,9 @@
  * golang/) are ELF images with an inline (Go >= 1.18) build info blob and a
  * pointer-format (Go < 1.18) one, so the header and ELF segment paths are
  * reached; crashes found: tests/fuzz/crashes/golang/. */
-#include "walk/harness_int.h"
-
-#define FUZZ_MAX_INPUT (1u << 20) /* bigger inputs add time, not new paths */
-
-extern const pk_analyzer pki_analyzer_golang;
-
-int LLVMFuzzerTestOneInput(const uint8_t *d, size_t n);
+#include "fuzz_analyzer.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *d, size_t n)
 {
-    if (n > FUZZ_MAX_INPUT)
-        n = FUZZ_MAX_INPUT;
-    pki_frec rec;
-    if (pki_frec_init(&rec) != PK_OK)
-        return 0;
-    pk_bytes b = {d, n};
-    pki_harness_run(&pki_analyzer_golang, b, "fuzz/golang", &rec);
-    json_t *o;
-    size_t i;
-    json_array_foreach(rec.components, i, o)
-    {
-        json_t *off = json_object_get(o, "offset"), *len = json_object_get(o, "length");
-        if (off && ((uint64_t)json_integer_value(off) > n ||
-                    (uint64_t)json_integer_value(len) > n - (uint64_t)json_integer_value(off)))
-            __builtin_trap();
-    }
-    pki_frec_fini(&rec);
-    return 0;
+    return pkf_run(&pki_analyzer_golang, d, n, "fuzz/golang", PKF_RANGES, NULL);
 }

@@ -2,13 +2,7 @@
  * (a nested jar's MANIFEST.MF, a pom.properties, a jar file itself, whose
  * central directory and deflated manifest are read), the rest is its content.
  * Seeds: the .hex files in tests/fuzz/corpus/java/. */
-#include "walk/harness_int.h"
-
-#define FUZZ_MAX_INPUT (1u << 20)
-
-extern const pk_analyzer pki_analyzer_java;
-
-int LLVMFuzzerTestOneInput(const uint8_t *d, size_t n);
+#include "fuzz_analyzer.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *d, size_t n)
 {
@@ -18,15 +12,6 @@ int LLVMFuzzerTestOneInput(const uint8_t *d, size_t n)
         "lib/x-1.0.jar",
         "lib/x-1.0.jar",
     };
-    if (n < 1)
-        return 0;
-    if (n > FUZZ_MAX_INPUT)
-        n = FUZZ_MAX_INPUT;
-    pki_frec rec;
-    if (pki_frec_init(&rec) != PK_OK)
-        return 0;
-    pk_bytes b = {d + 1, n - 1};
-    pki_harness_run(&pki_analyzer_java, b, paths[d[0] & 3], &rec);
-    pki_frec_fini(&rec);
-    return 0;
+    return pkf_run_role(&pki_analyzer_java, d, n, paths, sizeof paths / sizeof paths[0],
+                        PKF_RANGES);
 }

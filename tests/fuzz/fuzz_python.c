@@ -2,13 +2,7 @@
  * (dist-info METADATA in a wheel, egg-info PKG-INFO, an egg-info file, a
  * RECORD), the rest is its content. Seeds: the .hex files in
  * tests/fuzz/corpus/python/. */
-#include "walk/harness_int.h"
-
-#define FUZZ_MAX_INPUT (1u << 20)
-
-extern const pk_analyzer pki_analyzer_python;
-
-int LLVMFuzzerTestOneInput(const uint8_t *d, size_t n);
+#include "fuzz_analyzer.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *d, size_t n)
 {
@@ -18,15 +12,6 @@ int LLVMFuzzerTestOneInput(const uint8_t *d, size_t n)
         "usr/lib/python3/dist-packages/x-1.0.egg-info",
         "site-packages/x_y-1.0.dist-info/RECORD",
     };
-    if (n < 1)
-        return 0;
-    if (n > FUZZ_MAX_INPUT)
-        n = FUZZ_MAX_INPUT;
-    pki_frec rec;
-    if (pki_frec_init(&rec) != PK_OK)
-        return 0;
-    pk_bytes b = {d + 1, n - 1};
-    pki_harness_run(&pki_analyzer_python, b, paths[d[0] & 3], &rec);
-    pki_frec_fini(&rec);
-    return 0;
+    return pkf_run_role(&pki_analyzer_python, d, n, paths, sizeof paths / sizeof paths[0],
+                        PKF_RANGES);
 }

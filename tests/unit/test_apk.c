@@ -15,44 +15,14 @@
 #include <unistd.h>
 
 #include "walk/harness_int.h"
+#include "comp_test.h"
 
 extern const pk_analyzer pki_analyzer_apk;
 
 static pki_frec g_rec;
-
-static size_t run(const char *p, size_t len, const char *vpath)
-{
-    pki_frec_fini(&g_rec);
-    assert_int_equal(pki_frec_init(&g_rec), PK_OK);
-    pk_bytes b = {(const uint8_t *)p, len};
-    assert_int_equal(pki_harness_run(&pki_analyzer_apk, b, vpath, &g_rec), PK_OK);
-    return json_array_size(g_rec.components);
-}
-
-static json_t *comp(const char *name)
-{
-    size_t i;
-    json_t *c;
-    json_array_foreach(g_rec.components, i, c)
-    {
-        if (strcmp(json_string_value(json_object_get(c, "name")), name) == 0)
-            return c;
-    }
-    fail_msg("no component %s", name);
-    return NULL;
-}
-
-static const char *str(json_t *c, const char *key)
-{
-    const char *v = json_string_value(json_object_get(c, key));
-    return v ? v : "";
-}
-
-static const char *attr(json_t *c, const char *key)
-{
-    const char *v = json_string_value(json_object_get(json_object_get(c, "attrs"), key));
-    return v ? v : "";
-}
+/* this test's analyzer and record, for the helpers of comp_test.h */
+#define run(p, len, vpath) ct_rerun(&pki_analyzer_apk, &g_rec, p, len, vpath)
+#define comp(name)         ct_find(&g_rec, CT_ANY, name, CT_ANY)
 
 static const char *arr(json_t *c, const char *key, size_t i)
 {
@@ -100,35 +70,35 @@ static void test_installed(void **st)
     (void)st;
     assert_int_equal(run(db, sizeof db - 1, "alpine.tar!/lib/apk/db/installed"), 3);
     json_t *c = comp("musl");
-    assert_string_equal(str(c, "type"), "apk");
-    assert_string_equal(str(c, "ns"), "alpine");
-    assert_string_equal(str(c, "version"), "1.2.4-r2");
-    assert_string_equal(str(c, "arch"), "x86_64");
-    assert_string_equal(str(c, "scope"), "alpine.tar!/");
-    assert_string_equal(str(c, "rule"), "apk-installed");
-    assert_string_equal(str(c, "record"), "P:musl");
+    assert_string_equal(ct_str(c, "type"), "apk");
+    assert_string_equal(ct_str(c, "ns"), "alpine");
+    assert_string_equal(ct_str(c, "version"), "1.2.4-r2");
+    assert_string_equal(ct_str(c, "arch"), "x86_64");
+    assert_string_equal(ct_str(c, "scope"), "alpine.tar!/");
+    assert_string_equal(ct_str(c, "rule"), "apk-installed");
+    assert_string_equal(ct_str(c, "record"), "P:musl");
     assert_int_equal(json_integer_value(json_object_get(c, "offset")), 0);
-    assert_string_equal(attr(c, "license"), "MIT");
-    assert_string_equal(attr(c, "homepage"), "https://musl.libc.org/");
-    assert_string_equal(attr(c, "supplier"), "Natanael Copa <ncopa@alpinelinux.org>");
-    assert_string_equal(attr(c, "source_name"), "musl");
-    assert_string_equal(attr(c, "provides"), "so:libc.musl-x86_64.so.1");
+    assert_string_equal(ct_attr_str(c, "license"), "MIT");
+    assert_string_equal(ct_attr_str(c, "homepage"), "https://musl.libc.org/");
+    assert_string_equal(ct_attr_str(c, "supplier"), "Natanael Copa <ncopa@alpinelinux.org>");
+    assert_string_equal(ct_attr_str(c, "source_name"), "musl");
+    assert_string_equal(ct_attr_str(c, "provides"), "so:libc.musl-x86_64.so.1");
     assert_int_equal(json_array_size(json_object_get(c, "files")), 2);
     assert_string_equal(arr(c, "files", 0), "lib/ld-musl-x86_64.so.1");
     assert_string_equal(arr(c, "files", 1), "lib/libc.musl-x86_64.so.1");
     assert_null(json_object_get(c, "deps"));
 
     c = comp("busybox-binsh");
-    assert_string_equal(str(c, "version"), "1.36.1-r5");
+    assert_string_equal(ct_str(c, "version"), "1.36.1-r5");
     assert_int_equal(json_array_size(json_object_get(c, "deps")), 2);
     assert_string_equal(arr(c, "deps", 0), "busybox");
     assert_string_equal(arr(c, "deps", 1), "zlib");
-    assert_string_equal(attr(c, "provides"), "/bin/sh cmd:sh binsh");
+    assert_string_equal(ct_attr_str(c, "provides"), "/bin/sh cmd:sh binsh");
     assert_string_equal(arr(c, "files", 0), "bin/sh");
-    assert_string_equal(str(comp("nofiles"), "version"), "1");
+    assert_string_equal(ct_str(comp("nofiles"), "version"), "1");
 
     assert_int_equal(run(db, sizeof db - 1, "lib/apk/db/installed"), 3);
-    assert_string_equal(str(comp("musl"), "scope"), "");
+    assert_string_equal(ct_str(comp("musl"), "scope"), "");
     assert_int_equal(run(db, sizeof db - 1, "x/lib/apk/db/installed.old"), 0);
     assert_int_equal(run(db, sizeof db - 1, "x/mylib/apk/db/installed"), 0);
 }
@@ -150,17 +120,17 @@ static void test_pkginfo(void **st)
     (void)st;
     assert_int_equal(run(pkginfo, sizeof pkginfo - 1, "d/pk.apk!/.PKGINFO"), 1);
     json_t *c = comp("pk-hello");
-    assert_string_equal(str(c, "version"), "1.2-r3");
-    assert_string_equal(str(c, "rule"), "apk-pkginfo");
-    assert_string_equal(str(c, "scope"), "d/pk.apk!/");
+    assert_string_equal(ct_str(c, "version"), "1.2-r3");
+    assert_string_equal(ct_str(c, "rule"), "apk-pkginfo");
+    assert_string_equal(ct_str(c, "scope"), "d/pk.apk!/");
     assert_string_equal(arr(c, "owns", 0), "d/pk.apk!/");
-    assert_string_equal(attr(c, "source_name"), "pk-src");
-    assert_string_equal(attr(c, "license"), "MIT");
-    assert_string_equal(attr(c, "provides"), "cmd:pk-hello");
+    assert_string_equal(ct_attr_str(c, "source_name"), "pk-src");
+    assert_string_equal(ct_attr_str(c, "license"), "MIT");
+    assert_string_equal(ct_attr_str(c, "provides"), "cmd:pk-hello");
     assert_int_equal(json_array_size(json_object_get(c, "deps")), 1);
     assert_string_equal(arr(c, "deps", 0), "busybox");
     assert_int_equal(run(pkginfo, sizeof pkginfo - 1, "d/pk.apk!/pk.tar!/.PKGINFO"), 1);
-    assert_string_equal(str(comp("pk-hello"), "scope"), "d/pk.apk!/");
+    assert_string_equal(ct_str(comp("pk-hello"), "scope"), "d/pk.apk!/");
     assert_int_equal(run(pkginfo, sizeof pkginfo - 1, "src/.PKGINFO"), 0);
 }
 

@@ -17,6 +17,8 @@
 #include "analyzers/binsig/binsig_int.h"
 #include "core/rulefiles.h"
 #include "walk/harness_int.h"
+#include "comp_test.h"
+#include "fixture.h"
 
 extern const pk_analyzer pki_analyzer_binsig;
 
@@ -34,12 +36,6 @@ static size_t count_rule(const pki_frec *r, const char *rule, const char *name, 
             n++;
     }
     return n;
-}
-
-static pk_status run(pk_bytes b, const char *vpath, pki_frec *r)
-{
-    assert_int_equal(pki_frec_init(r), PK_OK);
-    return pki_harness_run(&pki_analyzer_binsig, b, vpath, r);
 }
 
 /* ---- (1) every rule's own test lines, through vectorscan and the analyzer ---- */
@@ -79,7 +75,7 @@ static void test_rules(void **st)
             assert_true(te->len + 64 < sizeof buf);
             memcpy(buf + 32, te->sample, te->len);
             pki_frec rec;
-            assert_int_equal(run((pk_bytes){buf, sizeof buf}, "t.bin", &rec), PK_OK);
+            ct_run(&pki_analyzer_binsig, &rec, buf, sizeof buf, "t.bin");
             size_t all = json_array_size(rec.components);
             if (te->version) {
                 size_t k = count_rule(&rec, rid, r->component, te->version);
@@ -231,20 +227,6 @@ static const lib libs[] = {
 };
 #define NLIBS (sizeof libs / sizeof libs[0])
 
-static uint8_t *slurp(const char *path, size_t *n)
-{
-    FILE *f = fopen(path, "rb");
-    if (!f)
-        return NULL;
-    fseek(f, 0, SEEK_END);
-    long sz = ftell(f);
-    fseek(f, 0, SEEK_SET);
-    uint8_t *b = malloc(sz > 0 ? (size_t)sz : 1);
-    *n = b ? fread(b, 1, (size_t)sz, f) : 0;
-    fclose(f);
-    return b;
-}
-
 static void test_static_link(void **st)
 {
     (void)st;
@@ -276,15 +258,15 @@ static void test_static_link(void **st)
             continue;
         }
         size_t n = 0;
-        uint8_t *o = slurp(out, &n);
+        uint8_t *o = fx_read(out, &n);
         assert_non_null(o);
         char name[64], want[64];
         assert_int_equal(sscanf((const char *)o, "%63s %63s", name, want), 2);
         free(o);
-        uint8_t *bin = slurp(exe, &n);
+        uint8_t *bin = fx_read(exe, &n);
         assert_non_null(bin);
         pki_frec rec;
-        assert_int_equal(run((pk_bytes){bin, n}, exe, &rec), PK_OK);
+        ct_run(&pki_analyzer_binsig, &rec, bin, n, exe);
         char rid[80];
         snprintf(rid, sizeof rid, "binsig:%s", l->component);
         if (count_rule(&rec, rid, l->component, want) != 1) {
@@ -329,14 +311,14 @@ static void test_random(void **st)
         memcpy(buf + i, &v, 8);
     }
     pki_frec rec;
-    assert_int_equal(run((pk_bytes){buf, n}, "random.bin", &rec), PK_OK);
+    ct_run(&pki_analyzer_binsig, &rec, buf, n, "random.bin");
     assert_int_equal(json_array_size(rec.components), 0);
     pki_frec_fini(&rec);
 
     /* a text file: found, but with low confidence; a banner planted twice: one component */
     static const char txt[] = "see deflate 1.2.13 Copyright 1995-2022 Jean-loup Gailly\n"
                               "and deflate 1.2.13 Copyright 1995-2022 again\n";
-    assert_int_equal(run((pk_bytes){(const uint8_t *)txt, sizeof txt - 1}, "x.c", &rec), PK_OK);
+    ct_run(&pki_analyzer_binsig, &rec, (const uint8_t *)txt, sizeof txt - 1, "x.c");
     assert_int_equal(count_rule(&rec, "binsig:zlib", "zlib", "1.2.13"), 1);
     assert_int_equal(
         json_integer_value(json_object_get(json_array_get(rec.components, 0), "confidence")), 30);

@@ -12,67 +12,15 @@
 #include <string.h>
 
 #include "walk/harness_int.h"
+#include "comp_test.h"
 
 extern const pk_analyzer pki_analyzer_dotnet;
 
 static pki_frec g_rec;
-
-static size_t run(const char *text, size_t n, const char *vpath)
-{
-    pki_frec_fini(&g_rec);
-    assert_int_equal(pki_frec_init(&g_rec), PK_OK);
-    pk_bytes b = {(const uint8_t *)text, n};
-    assert_int_equal(pki_harness_run(&pki_analyzer_dotnet, b, vpath, &g_rec), PK_OK);
-    return json_array_size(g_rec.components);
-}
-
-static size_t runs(const char *text, const char *vpath)
-{
-    return run(text, strlen(text), vpath);
-}
-
-static const char *s(const json_t *o, const char *k)
-{
-    const json_t *v = json_object_get(o, k);
-    return json_is_string(v) ? json_string_value(v) : NULL;
-}
-
-static const char *attr(const json_t *c, const char *k)
-{
-    return s(json_object_get(c, "attrs"), k);
-}
-
-static int eq(const char *a, const char *b)
-{
-    return (!a && !b) || (a && b && strcmp(a, b) == 0);
-}
-
-static const json_t *find(const char *ns, const char *name, const char *version)
-{
-    size_t i;
-    const json_t *c;
-    json_array_foreach(g_rec.components, i, c)
-    {
-        if (eq(s(c, "ns"), ns) && eq(s(c, "name"), name) && eq(s(c, "version"), version))
-            return c;
-    }
-    fail_msg("no component %s/%s@%s", ns ? ns : "", name, version ? version : "-");
-    return NULL;
-}
-
-static int has_dep(const json_t *c, const char *name, const char *version)
-{
-    size_t i;
-    const json_t *d;
-    json_array_foreach(json_object_get(c, "deps"), i, d)
-    {
-        const json_t *v = json_array_get(d, 1);
-        if (eq(json_string_value(json_array_get(d, 0)), name) &&
-            eq(json_is_string(v) ? json_string_value(v) : NULL, version))
-            return 1;
-    }
-    return 0;
-}
+/* this test's analyzer and record, for the helpers of comp_test.h */
+#define run(text, n, vpath)     ct_rerun(&pki_analyzer_dotnet, &g_rec, text, n, vpath)
+#define runs(text, vpath)       ct_rerun(&pki_analyzer_dotnet, &g_rec, text, strlen(text), vpath)
+#define find(ns, name, version) ct_find(&g_rec, ns, name, version)
 
 static const char DEPS[] =
     "{\"runtimeTarget\":{\"name\":\".NETCoreApp,Version=v8.0/linux-x64\",\"signature\":\"\"},"
@@ -104,39 +52,39 @@ static void deps_json(void **st)
     (void)st;
     assert_int_equal(runs(DEPS, "img.tar!/app/MyApp.deps.json"), 6);
     const json_t *app = find(NULL, "MyApp", "1.0.0");
-    assert_string_equal(s(app, "type"), "generic");
-    assert_string_equal(s(app, "kind"), "application");
-    assert_string_equal(s(app, "rule"), "dotnet-deps");
-    assert_string_equal(s(app, "scope"), "img.tar!/app/MyApp.deps.json");
+    assert_string_equal(ct_s(app, "type"), "generic");
+    assert_string_equal(ct_s(app, "kind"), "application");
+    assert_string_equal(ct_s(app, "rule"), "dotnet-deps");
+    assert_string_equal(ct_s(app, "scope"), "img.tar!/app/MyApp.deps.json");
     assert_int_equal(json_array_size(json_object_get(app, "deps")), 3);
-    assert_true(has_dep(app, "Newtonsoft.Json", "13.0.3"));
-    assert_true(has_dep(app, "MyLib", "1.0.0"));
-    assert_true(has_dep(app, "runtimepack.Microsoft.NETCore.App.Runtime.linux-x64", "8.0.1"));
+    assert_true(ct_has_dep(app, "Newtonsoft.Json", "13.0.3"));
+    assert_true(ct_has_dep(app, "MyLib", "1.0.0"));
+    assert_true(ct_has_dep(app, "runtimepack.Microsoft.NETCore.App.Runtime.linux-x64", "8.0.1"));
     const json_t *lib = find(NULL, "MyLib", "1.0.0");
-    assert_string_equal(s(lib, "type"), "generic");
-    assert_string_equal(s(lib, "kind"), "library");
-    assert_true(has_dep(lib, "Serilog", "3.1.1"));
+    assert_string_equal(ct_s(lib, "type"), "generic");
+    assert_string_equal(ct_s(lib, "kind"), "library");
+    assert_true(ct_has_dep(lib, "Serilog", "3.1.1"));
     const json_t *nj = find(NULL, "Newtonsoft.Json", "13.0.3");
-    assert_string_equal(s(nj, "type"), "nuget");
-    assert_string_equal(attr(nj, "sha512"),
+    assert_string_equal(ct_s(nj, "type"), "nuget");
+    assert_string_equal(ct_attr(nj, "sha512"),
                         "1f40fc92da241694750979ee6cf582f2d5d7d28e18335de05abc54d0560e0f53"
                         "02860c652bf08d560252aa5e74210546f369fbbbce8c12cfc7957b2652fe9a75");
-    assert_string_equal(attr(nj, "nuget_path"), "newtonsoft.json/13.0.3");
+    assert_string_equal(ct_attr(nj, "nuget_path"), "newtonsoft.json/13.0.3");
     assert_null(json_object_get(nj, "deps"));
-    assert_null(attr(find(NULL, "Serilog", "3.1.1"), "sha512")); /* not 64 bytes */
+    assert_null(ct_attr(find(NULL, "Serilog", "3.1.1"), "sha512")); /* not 64 bytes */
     const json_t *rp = find(NULL, "runtimepack.Microsoft.NETCore.App.Runtime.linux-x64", "8.0.1");
-    assert_string_equal(s(rp, "type"), "nuget");
-    assert_string_equal(attr(rp, "dotnet_type"), "runtimepack");
-    assert_string_equal(s(find(NULL, "System.Legacy", "4.0.0.0"), "type"), "generic");
+    assert_string_equal(ct_s(rp, "type"), "nuget");
+    assert_string_equal(ct_attr(rp, "dotnet_type"), "runtimepack");
+    assert_string_equal(ct_s(find(NULL, "System.Legacy", "4.0.0.0"), "type"), "generic");
 
     /* another file name: MyApp is then a project library */
     assert_int_equal(runs(DEPS, "Other.deps.json"), 6);
-    assert_string_equal(s(find(NULL, "MyApp", "1.0.0"), "kind"), "library");
+    assert_string_equal(ct_s(find(NULL, "MyApp", "1.0.0"), "kind"), "library");
     /* no runtimeTarget: the first target that has the library */
     const char *t2 = "{\"targets\":{\"a\":{},\"b\":{\"X/1\":{\"dependencies\":{\"Y\":\"2\"}}}},"
                      "\"libraries\":{\"X/1\":{\"type\":\"package\"}}}";
     assert_int_equal(runs(t2, "x.deps.json"), 1);
-    assert_true(has_dep(find(NULL, "X", "1"), "Y", "2"));
+    assert_true(ct_has_dep(find(NULL, "X", "1"), "Y", "2"));
     /* not a deps.json */
     assert_int_equal(runs(DEPS, "x.json"), 0);
     assert_int_equal(runs(DEPS, ".deps.json"), 0);

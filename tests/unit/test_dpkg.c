@@ -16,44 +16,14 @@
 #include <unistd.h>
 
 #include "walk/harness_int.h"
+#include "comp_test.h"
 
 extern const pk_analyzer pki_analyzer_dpkg;
 
 static pki_frec g_rec;
-
-static size_t run(const char *text, size_t len, const char *vpath)
-{
-    pki_frec_fini(&g_rec);
-    assert_int_equal(pki_frec_init(&g_rec), PK_OK);
-    pk_bytes b = {(const uint8_t *)text, len};
-    assert_int_equal(pki_harness_run(&pki_analyzer_dpkg, b, vpath, &g_rec), PK_OK);
-    return json_array_size(g_rec.components);
-}
-
-static json_t *comp(const char *name)
-{
-    size_t i;
-    json_t *c;
-    json_array_foreach(g_rec.components, i, c)
-    {
-        if (strcmp(json_string_value(json_object_get(c, "name")), name) == 0)
-            return c;
-    }
-    fail_msg("no component %s", name);
-    return NULL;
-}
-
-static const char *str(json_t *c, const char *key)
-{
-    const char *v = json_string_value(json_object_get(c, key));
-    return v ? v : "";
-}
-
-static const char *attr(json_t *c, const char *key)
-{
-    const char *v = json_string_value(json_object_get(json_object_get(c, "attrs"), key));
-    return v ? v : "";
-}
+/* this test's analyzer and record, for the helpers of comp_test.h */
+#define run(p, len, vpath) ct_rerun(&pki_analyzer_dpkg, &g_rec, p, len, vpath)
+#define comp(name)         ct_find(&g_rec, CT_ANY, name, CT_ANY)
 
 static void deps_are(json_t *c, const char *const *want, size_t n)
 {
@@ -110,41 +80,41 @@ static void test_status(void **st)
     (void)st;
     assert_int_equal(run(status_text, sizeof status_text - 1, "img.tar!/var/lib/dpkg/status"), 4);
     json_t *c = comp("libfoo1");
-    assert_string_equal(str(c, "type"), "deb");
-    assert_string_equal(str(c, "ns"), "debian");
-    assert_string_equal(str(c, "version"), "1.2-3+b1");
-    assert_string_equal(str(c, "arch"), "amd64");
-    assert_string_equal(str(c, "distro"), "debian-12");
-    assert_string_equal(str(c, "scope"), "img.tar!/");
-    assert_string_equal(str(c, "rule"), "dpkg-status");
-    assert_string_equal(str(c, "kind"), "library");
-    assert_string_equal(str(c, "record"), "Package: libfoo1");
+    assert_string_equal(ct_str(c, "type"), "deb");
+    assert_string_equal(ct_str(c, "ns"), "debian");
+    assert_string_equal(ct_str(c, "version"), "1.2-3+b1");
+    assert_string_equal(ct_str(c, "arch"), "amd64");
+    assert_string_equal(ct_str(c, "distro"), "debian-12");
+    assert_string_equal(ct_str(c, "scope"), "img.tar!/");
+    assert_string_equal(ct_str(c, "rule"), "dpkg-status");
+    assert_string_equal(ct_str(c, "kind"), "library");
+    assert_string_equal(ct_str(c, "record"), "Package: libfoo1");
     assert_int_equal(json_integer_value(json_object_get(c, "offset")), 0);
     assert_int_equal(json_integer_value(json_object_get(c, "confidence")), 95);
-    assert_string_equal(attr(c, "supplier"), "Foo Team <foo@example.org>");
-    assert_string_equal(attr(c, "homepage"), "https://foo.example.org/");
-    assert_string_equal(attr(c, "description"), "foo library");
-    assert_string_equal(attr(c, "source_name"), "foo");
-    assert_string_equal(attr(c, "source_version"), "1.2-3");
-    assert_string_equal(attr(c, "provides"), "foo-api libfoo");
+    assert_string_equal(ct_attr_str(c, "supplier"), "Foo Team <foo@example.org>");
+    assert_string_equal(ct_attr_str(c, "homepage"), "https://foo.example.org/");
+    assert_string_equal(ct_attr_str(c, "description"), "foo library");
+    assert_string_equal(ct_attr_str(c, "source_name"), "foo");
+    assert_string_equal(ct_attr_str(c, "source_version"), "1.2-3");
+    assert_string_equal(ct_attr_str(c, "provides"), "foo-api libfoo");
     const char *const want[] = {"libc6", "libbar2", "perl|awk", "zlib1g"};
     deps_are(c, want, 4);
     size_t len = (size_t)json_integer_value(json_object_get(c, "length"));
     assert_memory_equal(status_text + len, "\nPackage: removed", 17);
 
     c = comp("half");
-    assert_string_equal(str(c, "version"), "2.0");
+    assert_string_equal(ct_str(c, "version"), "2.0");
     assert_int_equal(json_integer_value(json_object_get(c, "confidence")), 60);
-    assert_string_equal(attr(c, "dpkg_status"), "install ok half-configured");
+    assert_string_equal(ct_attr_str(c, "dpkg_status"), "install ok half-configured");
 
     c = comp("crlf");
-    assert_string_equal(str(c, "version"), "3.0-1");
-    assert_string_equal(str(c, "arch"), "arm64");
-    assert_string_equal(str(c, "kind"), "application");
-    assert_string_equal(attr(c, "source_name"), "crlfsrc");
-    assert_string_equal(attr(c, "source_version"), "3.0-1");
+    assert_string_equal(ct_str(c, "version"), "3.0-1");
+    assert_string_equal(ct_str(c, "arch"), "arm64");
+    assert_string_equal(ct_str(c, "kind"), "application");
+    assert_string_equal(ct_attr_str(c, "source_name"), "crlfsrc");
+    assert_string_equal(ct_attr_str(c, "source_version"), "3.0-1");
     /* the last paragraph has no trailing newline */
-    assert_string_equal(str(comp("base-files"), "version"), "12.4+deb12u5");
+    assert_string_equal(ct_str(comp("base-files"), "version"), "12.4+deb12u5");
 }
 
 static void test_ubuntu_and_paths(void **st)
@@ -153,10 +123,10 @@ static void test_ubuntu_and_paths(void **st)
     static const char u[] = "Package: a\nStatus: install ok installed\nVersion: 1.0\n\n"
                             "Package: b\nStatus: install ok installed\nVersion: 2.0-1ubuntu1\n";
     assert_int_equal(run(u, sizeof u - 1, "rootfs/var/lib/dpkg/status"), 2);
-    assert_string_equal(str(comp("a"), "ns"), "ubuntu");
-    assert_string_equal(str(comp("a"), "scope"), "rootfs/");
+    assert_string_equal(ct_str(comp("a"), "ns"), "ubuntu");
+    assert_string_equal(ct_str(comp("a"), "scope"), "rootfs/");
     assert_int_equal(run(u, sizeof u - 1, "var/lib/dpkg/status"), 2);
-    assert_string_equal(str(comp("b"), "scope"), "");
+    assert_string_equal(ct_str(comp("b"), "scope"), "");
     /* not a database: another name, a suffix, status-old */
     assert_int_equal(run(u, sizeof u - 1, "rootfs/var/lib/dpkg/status-old"), 0);
     assert_int_equal(run(u, sizeof u - 1, "rootfs/xvar/lib/dpkg/status"), 0);
@@ -170,8 +140,8 @@ static void test_status_d(void **st)
                             "Maintainer: GNU Libc Maintainers <debian-glibc@lists.debian.org>\n";
     assert_int_equal(run(d, sizeof d - 1, "distroless.tar!/var/lib/dpkg/status.d/tzdata"), 1);
     json_t *c = comp("tzdata");
-    assert_string_equal(str(c, "version"), "2024a-0+deb12u1");
-    assert_string_equal(str(c, "scope"), "distroless.tar!/");
+    assert_string_equal(ct_str(c, "version"), "2024a-0+deb12u1");
+    assert_string_equal(ct_str(c, "scope"), "distroless.tar!/");
     assert_int_equal(run(d, sizeof d - 1, "x/var/lib/dpkg/status.d/tzdata.md5sums"), 0);
 }
 
@@ -182,20 +152,20 @@ static void test_control_and_list(void **st)
                               "Depends: libc6 (>= 2.34)\nDescription: hi\n";
     assert_int_equal(run(ctl, sizeof ctl - 1, "d/hello.deb!/control.tar.zst!/control"), 1);
     json_t *c = comp("hello");
-    assert_string_equal(str(c, "rule"), "deb-control");
-    assert_string_equal(str(c, "scope"), "d/hello.deb!/");
+    assert_string_equal(ct_str(c, "rule"), "deb-control");
+    assert_string_equal(ct_str(c, "scope"), "d/hello.deb!/");
     assert_string_equal(json_string_value(json_array_get(json_object_get(c, "owns"), 0)),
                         "d/hello.deb!/");
     assert_int_equal(run(ctl, sizeof ctl - 1, "h.deb!/control.tar.gz!/control.tar!/control"), 1);
-    assert_string_equal(str(comp("hello"), "scope"), "h.deb!/");
+    assert_string_equal(ct_str(comp("hello"), "scope"), "h.deb!/");
     assert_int_equal(run(ctl, sizeof ctl - 1, "src/debian/control"), 0);
 
     static const char list[] = "/.\n/usr\n/usr/bin\n/usr/bin/hello\r\n/usr/share/doc/hello";
     assert_int_equal(run(list, sizeof list - 1, "r/var/lib/dpkg/info/hello:amd64.list"), 1);
     c = comp("hello");
-    assert_string_equal(str(c, "arch"), "amd64");
-    assert_string_equal(str(c, "scope"), "r/");
-    assert_string_equal(str(c, "rule"), "dpkg-list");
+    assert_string_equal(ct_str(c, "arch"), "amd64");
+    assert_string_equal(ct_str(c, "scope"), "r/");
+    assert_string_equal(ct_str(c, "rule"), "dpkg-list");
     assert_true(json_is_true(json_object_get(c, "claim")));
     json_t *files = json_object_get(c, "files");
     assert_int_equal(json_array_size(files), 4);
@@ -216,9 +186,9 @@ static void test_copyright(void **st)
     assert_int_equal(run(dep5, sizeof dep5 - 1, "r.tar!/usr/share/doc/zlib1g/copyright"), 1);
     json_t *c = comp("zlib1g");
     assert_true(json_is_true(json_object_get(c, "claim")));
-    assert_string_equal(str(c, "scope"), "r.tar!/");
-    assert_string_equal(str(c, "rule"), "dpkg-copyright");
-    assert_string_equal(attr(c, "license"), "Zlib");
+    assert_string_equal(ct_str(c, "scope"), "r.tar!/");
+    assert_string_equal(ct_str(c, "rule"), "dpkg-copyright");
+    assert_string_equal(ct_attr_str(c, "license"), "Zlib");
     static const char free_text[] = "This is the Debian prepackaged version of foo.\n\n"
                                     "License: GPL\n";
     assert_int_equal(run(free_text, sizeof free_text - 1, "usr/share/doc/foo/copyright"), 0);
@@ -251,7 +221,7 @@ static void test_hostile(void **st)
     run(b, 1u << 20, "r/var/lib/dpkg/status");
     run(b, 1u << 20, "r/var/lib/dpkg/info/x.list");
     run("Package: x", 10, "r/var/lib/dpkg/status");
-    assert_string_equal(str(comp("x"), "name"), "x");
+    assert_string_equal(ct_str(comp("x"), "name"), "x");
     free(b);
 }
 
@@ -295,7 +265,7 @@ static void test_real_status(void **st)
         int found = 0;
         json_array_foreach(g_rec.components, i, c)
         {
-            if (strcmp(str(c, "name"), name) == 0 && strcmp(str(c, "version"), ver) == 0) {
+            if (strcmp(ct_str(c, "name"), name) == 0 && strcmp(ct_str(c, "version"), ver) == 0) {
                 found = 1;
                 break;
             }
@@ -340,8 +310,8 @@ static void test_real_deb(void **st)
     fclose(f);
     assert_int_equal(run(buf, n, "hi.deb!/control.tar.xz!/control"), 1);
     json_t *c = comp("hi-pk");
-    assert_string_equal(str(c, "version"), "1:2.3-4");
-    assert_string_equal(str(c, "scope"), "hi.deb!/");
+    assert_string_equal(ct_str(c, "version"), "1:2.3-4");
+    assert_string_equal(ct_str(c, "scope"), "hi.deb!/");
     const char *const want[] = {"libc6", "perl|awk"};
     deps_are(c, want, 2);
     snprintf(cmd, sizeof cmd, "rm -rf %s", dir);

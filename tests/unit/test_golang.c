@@ -12,6 +12,8 @@
 #include "core/core_int.h"
 #include "walk/emit_int.h"
 #include "walk/harness_int.h"
+#include "comp_test.h"
+#include "fixture.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -20,93 +22,11 @@
 
 extern const pk_analyzer pki_analyzer_golang;
 
-static char dir[64];
-
-static int sh(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-static int sh(const char *fmt, ...)
-{
-    char cmd[2048], full[2300];
-    va_list ap;
-    va_start(ap, fmt);
-    vsnprintf(cmd, sizeof cmd, fmt, ap);
-    va_end(ap);
-    snprintf(full, sizeof full, "cd %s && (%s) >>build.log 2>&1", dir, cmd);
-    return system(full);
-}
-
-static void put(const char *name, const char *text)
-{
-    char p[256];
-    snprintf(p, sizeof p, "%s/%s", dir, name);
-    FILE *f = fopen(p, "wb");
-    assert_non_null(f);
-    fputs(text, f);
-    fclose(f);
-}
-
-static uint8_t *slurp(const char *name, size_t *n)
-{
-    char p[256];
-    snprintf(p, sizeof p, "%s/%s", dir, name);
-    FILE *f = fopen(p, "rb");
-    if (!f)
-        fail_msg("fixture %s missing (see %s/build.log)", name, dir);
-    fseek(f, 0, SEEK_END);
-    long len = ftell(f);
-    fseek(f, 0, SEEK_SET);
-    uint8_t *b = malloc((size_t)len + 1);
-    assert_non_null(b);
-    assert_int_equal(fread(b, 1, (size_t)len, f), (size_t)len);
-    fclose(f);
-    *n = (size_t)len;
-    return b;
-}
-
-static void run(const uint8_t *p, size_t n, pki_frec *rec)
-{
-    assert_int_equal(pki_frec_init(rec), PK_OK);
-    pk_bytes b = {p, n};
-    assert_int_equal(pki_harness_run(&pki_analyzer_golang, b, "bin/app", rec), PK_OK);
-}
-
-static json_t *comp(const pki_frec *r, const char *ns, const char *name)
-{
-    json_t *o;
-    size_t i;
-    json_array_foreach(r->components, i, o)
-    {
-        const char *n = json_string_value(json_object_get(o, "name"));
-        const char *s = json_string_value(json_object_get(o, "ns"));
-        if (n && strcmp(n, name) == 0 && (ns ? s && strcmp(s, ns) == 0 : !s))
-            return o;
-    }
-    fail_msg("no component %s/%s", ns ? ns : "", name);
-    return NULL;
-}
-
-static const char *str(json_t *o, const char *key)
-{
-    const char *s = json_string_value(json_object_get(o, key));
-    return s ? s : "(absent)";
-}
-
-static const char *attr(json_t *o, const char *key)
-{
-    return str(json_object_get(o, "attrs"), key);
-}
+/* this test's analyzer and vpath, for the helpers of comp_test.h */
+#define run(p, n, rec)      ct_run(&pki_analyzer_golang, rec, p, n, "bin/app")
+#define comp(rec, ns, name) ct_find(rec, ns, name, CT_ANY)
 
 /* deps[i] == [name, version|null] */
-static void assert_dep(json_t *o, size_t i, const char *name, const char *version)
-{
-    json_t *d = json_array_get(json_object_get(o, "deps"), i);
-    assert_non_null(d);
-    assert_string_equal(json_string_value(json_array_get(d, 0)), name);
-    if (version)
-        assert_string_equal(json_string_value(json_array_get(d, 1)), version);
-    else
-        assert_true(json_is_null(json_array_get(d, 1)));
-}
-
 /* ---- a real Go binary ---- */
 
 static void test_real_module(void **st)
@@ -114,55 +34,55 @@ static void test_real_module(void **st)
     (void)st;
     if (system("command -v go >/dev/null 2>&1") != 0)
         skip();
-    assert_int_equal(sh("mkdir -p app lib"), 0);
-    put("lib/go.mod", "module example.com/pklib\n\ngo 1.17\n");
-    put("lib/lib.go", "package pklib\n\nfunc Hello() string { return \"hello\" }\n");
-    put("app/go.mod", "module example.com/tools/pkhello\n\ngo 1.17\n\n"
-                      "require example.com/pklib v0.1.0\n\n"
-                      "replace example.com/pklib => ../pklib\n");
-    assert_int_equal(sh("mv lib pklib"), 0);
-    put("app/main.go", "package main\n\nimport (\n\t\"fmt\"\n\t\"example.com/pklib\"\n)\n\n"
-                       "func main() { fmt.Println(pklib.Hello()) }\n");
-    assert_int_equal(sh("cd app && HOME=%s GOPATH=%s/gopath GOCACHE=%s/gocache GOPROXY=off "
-                        "GOFLAGS=-mod=mod GOWORK=off GOTOOLCHAIN=local CGO_ENABLED=0 "
-                        "go build -buildvcs=false -o ../hello . && go env GOVERSION >../gover",
-                        dir, dir, dir),
+    assert_int_equal(fx_sh("mkdir -p app lib"), 0);
+    fx_put("lib/go.mod", "module example.com/pklib\n\ngo 1.17\n");
+    fx_put("lib/lib.go", "package pklib\n\nfunc Hello() string { return \"hello\" }\n");
+    fx_put("app/go.mod", "module example.com/tools/pkhello\n\ngo 1.17\n\n"
+                         "require example.com/pklib v0.1.0\n\n"
+                         "replace example.com/pklib => ../pklib\n");
+    assert_int_equal(fx_sh("mv lib pklib"), 0);
+    fx_put("app/main.go", "package main\n\nimport (\n\t\"fmt\"\n\t\"example.com/pklib\"\n)\n\n"
+                          "func main() { fmt.Println(pklib.Hello()) }\n");
+    assert_int_equal(fx_sh("cd app && HOME=%s GOPATH=%s/gopath GOCACHE=%s/gocache GOPROXY=off "
+                           "GOFLAGS=-mod=mod GOWORK=off GOTOOLCHAIN=local CGO_ENABLED=0 "
+                           "go build -buildvcs=false -o ../hello . && go env GOVERSION >../gover",
+                           fx_dir, fx_dir, fx_dir),
                      0);
-    size_t vn, n;
-    char *gover = (char *)slurp("gover", &vn);
+    size_t vn = 0, n = 0;
+    char *gover = (char *)fx_slurp("gover", &vn);
     gover[vn] = '\0';
     gover[strcspn(gover, "\r\n")] = '\0';
     assert_true(strncmp(gover, "go", 2) == 0);
-    uint8_t *bin = slurp("hello", &n);
+    uint8_t *bin = fx_slurp("hello", &n);
     pki_frec rec;
     run(bin, n, &rec);
     assert_int_equal(json_array_size(rec.components), 3);
 
     json_t *m = comp(&rec, "example.com/tools", "pkhello");
-    assert_string_equal(str(m, "type"), "golang");
+    assert_string_equal(ct_str(m, "type"), "golang");
     assert_null(json_object_get(m, "version")); /* (devel) */
-    assert_string_equal(str(m, "kind"), "application");
+    assert_string_equal(ct_str(m, "kind"), "application");
     assert_true(json_is_true(json_object_get(m, "self")));
-    assert_string_equal(str(m, "rule"), "go-buildinfo");
-    assert_string_equal(str(m, "method"), "binary-analysis");
-    assert_string_equal(attr(m, "go_path"), "example.com/tools/pkhello");
-    assert_string_equal(attr(m, "go_build_GOOS"), "linux");
-    assert_string_equal(attr(m, "go_build_CGO_ENABLED"), "0");
+    assert_string_equal(ct_str(m, "rule"), "go-buildinfo");
+    assert_string_equal(ct_str(m, "method"), "binary-analysis");
+    assert_string_equal(ct_attr_str(m, "go_path"), "example.com/tools/pkhello");
+    assert_string_equal(ct_attr_str(m, "go_build_GOOS"), "linux");
+    assert_string_equal(ct_attr_str(m, "go_build_CGO_ENABLED"), "0");
     assert_int_equal(json_array_size(json_object_get(m, "deps")), 2);
-    assert_dep(m, 0, "stdlib", gover + 2);
-    assert_dep(m, 1, "example.com/pklib", NULL);
+    ct_assert_dep(m, 0, "stdlib", gover + 2);
+    ct_assert_dep(m, 1, "example.com/pklib", NULL);
     json_int_t off = json_integer_value(json_object_get(m, "offset"));
     assert_memory_equal(bin + off, "example.com/tools/pkhello", 25);
 
     json_t *d = comp(&rec, "example.com", "pklib");
-    assert_string_equal(str(d, "kind"), "library");
+    assert_string_equal(ct_str(d, "kind"), "library");
     assert_null(json_object_get(d, "version")); /* a local directory */
     assert_null(json_object_get(d, "self"));
-    assert_string_equal(attr(d, "go_replace_dir"), "../pklib");
-    assert_string_equal(attr(d, "go_replaces"), "example.com/pklib@v0.1.0");
+    assert_string_equal(ct_attr_str(d, "go_replace_dir"), "../pklib");
+    assert_string_equal(ct_attr_str(d, "go_replaces"), "example.com/pklib@v0.1.0");
 
     json_t *s = comp(&rec, NULL, "stdlib");
-    assert_string_equal(str(s, "version"), gover + 2);
+    assert_string_equal(ct_str(s, "version"), gover + 2);
     pki_frec_fini(&rec);
     free(bin);
     free(gover);
@@ -228,23 +148,23 @@ static void check_crafted(const pki_frec *rec, const char *stdver)
 {
     assert_int_equal(json_array_size(rec->components), 4);
     json_t *m = comp(rec, "github.com/acme", "tool");
-    assert_string_equal(str(m, "version"), "v1.4.2");
-    assert_string_equal(attr(m, "go_build_GOOS"), "darwin");
-    assert_string_equal(attr(m, "go_build_GOARCH"), "arm64");
-    assert_string_equal(attr(m, "go_build_vcs.revision"), "0123456789abcdef");
-    assert_string_equal(attr(m, "go_path"), "github.com/acme/tool/cmd/tool");
+    assert_string_equal(ct_str(m, "version"), "v1.4.2");
+    assert_string_equal(ct_attr_str(m, "go_build_GOOS"), "darwin");
+    assert_string_equal(ct_attr_str(m, "go_build_GOARCH"), "arm64");
+    assert_string_equal(ct_attr_str(m, "go_build_vcs.revision"), "0123456789abcdef");
+    assert_string_equal(ct_attr_str(m, "go_path"), "github.com/acme/tool/cmd/tool");
     assert_int_equal(json_array_size(json_object_get(m, "deps")), 3);
-    assert_dep(m, 0, "stdlib", stdver);
-    assert_dep(m, 1, "github.com/fork/text", "v0.3.8");
-    assert_dep(m, 2, "gopkg.in/yaml.v3", "v3.0.1");
+    ct_assert_dep(m, 0, "stdlib", stdver);
+    ct_assert_dep(m, 1, "github.com/fork/text", "v0.3.8");
+    ct_assert_dep(m, 2, "gopkg.in/yaml.v3", "v3.0.1");
     json_t *f = comp(rec, "github.com/fork", "text");
-    assert_string_equal(str(f, "version"), "v0.3.8");
-    assert_string_equal(attr(f, "go_sum"), "h1:forksum=");
-    assert_string_equal(attr(f, "go_replaces"), "golang.org/x/text@v0.3.7");
+    assert_string_equal(ct_str(f, "version"), "v0.3.8");
+    assert_string_equal(ct_attr_str(f, "go_sum"), "h1:forksum=");
+    assert_string_equal(ct_attr_str(f, "go_replaces"), "golang.org/x/text@v0.3.7");
     json_t *y = comp(rec, "gopkg.in", "yaml.v3");
-    assert_string_equal(str(y, "version"), "v3.0.1");
-    assert_string_equal(attr(y, "go_sum"), "h1:yamlsum=");
-    assert_string_equal(str(comp(rec, NULL, "stdlib"), "version"), stdver);
+    assert_string_equal(ct_str(y, "version"), "v3.0.1");
+    assert_string_equal(ct_attr_str(y, "go_sum"), "h1:yamlsum=");
+    assert_string_equal(ct_str(comp(rec, NULL, "stdlib"), "version"), stdver);
 }
 
 static void test_crafted_v2(void **st)
@@ -354,7 +274,7 @@ static void test_hostile(void **st)
     b[160 + 7] = 0; /* module info length 0 */
     run(b, 168, &rec);
     assert_int_equal(json_array_size(rec.components), 1);
-    assert_string_equal(str(comp(&rec, NULL, "stdlib"), "version"), "1.20");
+    assert_string_equal(ct_str(comp(&rec, NULL, "stdlib"), "version"), "1.20");
     pki_frec_fini(&rec);
 
     /* a decoy: the magic as a constant (debug/buildinfo holds one) before the
@@ -373,7 +293,7 @@ static void test_hostile(void **st)
     memcpy(d + 256, b + 128, n - 128);
     run(d, 256 + n - 128, &rec);
     assert_int_equal(json_array_size(rec.components), 4);
-    assert_string_equal(str(comp(&rec, NULL, "stdlib"), "version"), "1.20");
+    assert_string_equal(ct_str(comp(&rec, NULL, "stdlib"), "version"), "1.20");
     pki_frec_fini(&rec);
 
     const char text[] = "hello \xff Go buildinf:\x08\x02 padding padding padding";
@@ -406,16 +326,13 @@ static void test_oom(void **st)
 static int setup(void **st)
 {
     (void)st;
-    snprintf(dir, sizeof dir, "/tmp/pk-golang-XXXXXX");
-    return mkdtemp(dir) ? 0 : -1;
+    return fx_mkdtemp("/tmp/pk-golang-XXXXXX");
 }
 
 static int teardown(void **st)
 {
     (void)st;
-    char cmd[256];
-    snprintf(cmd, sizeof cmd, "chmod -R u+w %s; rm -rf %s", dir, dir);
-    return system(cmd) == 0 ? 0 : -1;
+    return fx_remove();
 }
 
 int main(void)

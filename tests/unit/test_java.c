@@ -15,66 +15,17 @@
 #include <unistd.h>
 
 #include "walk/harness_int.h"
+#include "comp_test.h"
+#include "fixture.h"
 #include "walk/scan_int.h"
 
 extern const pk_analyzer pki_analyzer_java;
 
 static pki_frec g_rec;
-
-static size_t run(const char *text, size_t n, const char *vpath)
-{
-    pki_frec_fini(&g_rec);
-    assert_int_equal(pki_frec_init(&g_rec), PK_OK);
-    pk_bytes b = {(const uint8_t *)text, n};
-    assert_int_equal(pki_harness_run(&pki_analyzer_java, b, vpath, &g_rec), PK_OK);
-    return json_array_size(g_rec.components);
-}
-
-static size_t runs(const char *text, const char *vpath)
-{
-    return run(text, strlen(text), vpath);
-}
-
-static const char *s(const json_t *o, const char *k)
-{
-    const json_t *v = json_object_get(o, k);
-    return json_is_string(v) ? json_string_value(v) : NULL;
-}
-
-static const char *attr(const json_t *c, const char *k)
-{
-    return s(json_object_get(c, "attrs"), k);
-}
-
-static int eq(const char *a, const char *b)
-{
-    return (!a && !b) || (a && b && strcmp(a, b) == 0);
-}
-
-static const json_t *find(const char *ns, const char *name, const char *version)
-{
-    size_t i;
-    const json_t *c;
-    json_array_foreach(g_rec.components, i, c)
-    {
-        if (eq(s(c, "ns"), ns) && eq(s(c, "name"), name) && eq(s(c, "version"), version))
-            return c;
-    }
-    fail_msg("no component %s/%s@%s", ns ? ns : "", name, version ? version : "-");
-    return NULL;
-}
-
-static int has_str(const json_t *c, const char *key, const char *val)
-{
-    size_t i;
-    const json_t *d;
-    json_array_foreach(json_object_get(c, key), i, d)
-    {
-        if (eq(json_string_value(d), val))
-            return 1;
-    }
-    return 0;
-}
+/* this test's analyzer and record, for the helpers of comp_test.h */
+#define run(text, n, vpath)     ct_rerun(&pki_analyzer_java, &g_rec, text, n, vpath)
+#define runs(text, vpath)       ct_rerun(&pki_analyzer_java, &g_rec, text, strlen(text), vpath)
+#define find(ns, name, version) ct_find(&g_rec, ns, name, version)
 
 static int sh(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 static int sh(const char *fmt, ...)
@@ -86,21 +37,6 @@ static int sh(const char *fmt, ...)
     va_end(ap);
     int r = system(cmd);
     return WIFEXITED(r) ? WEXITSTATUS(r) : -1;
-}
-
-static uint8_t *slurp(const char *path, size_t *n)
-{
-    FILE *f = fopen(path, "rb");
-    assert_non_null(f);
-    fseek(f, 0, SEEK_END);
-    long sz = ftell(f);
-    fseek(f, 0, SEEK_SET);
-    uint8_t *p = malloc((size_t)sz + 1);
-    assert_non_null(p);
-    assert_int_equal(fread(p, 1, (size_t)sz, f), (size_t)sz);
-    fclose(f);
-    *n = (size_t)sz;
-    return p;
 }
 
 static void manifest(void **st)
@@ -121,14 +57,14 @@ static void manifest(void **st)
                      "Implementation-Title: not-the-main-section";
     assert_int_equal(runs(mf, "r.tar!/opt/lib/commons-lang3-3.12.0.jar!/META-INF/MANIFEST.MF"), 1);
     const json_t *c = find("org.apache.commons", "commons-lang3", "3.12.0");
-    assert_string_equal(s(c, "type"), "maven");
-    assert_string_equal(s(c, "rule"), "jar-manifest");
+    assert_string_equal(ct_s(c, "type"), "maven");
+    assert_string_equal(ct_s(c, "rule"), "jar-manifest");
     assert_int_equal(json_integer_value(json_object_get(c, "confidence")), 60);
-    assert_string_equal(s(c, "scope"), "r.tar!/opt/lib/commons-lang3-3.12.0.jar!/");
-    assert_string_equal(attr(c, "supplier"), "The Apache Software Foundation");
-    assert_string_equal(attr(c, "license"), "https://www.apache.org/licenses/LICENSE-2.0.txt");
-    assert_string_equal(attr(c, "jar"), "r.tar!/opt/lib/commons-lang3-3.12.0.jar");
-    assert_true(has_str(c, "owns", "r.tar!/opt/lib/commons-lang3-3.12.0.jar!/"));
+    assert_string_equal(ct_s(c, "scope"), "r.tar!/opt/lib/commons-lang3-3.12.0.jar!/");
+    assert_string_equal(ct_attr(c, "supplier"), "The Apache Software Foundation");
+    assert_string_equal(ct_attr(c, "license"), "https://www.apache.org/licenses/LICENSE-2.0.txt");
+    assert_string_equal(ct_attr(c, "jar"), "r.tar!/opt/lib/commons-lang3-3.12.0.jar");
+    assert_true(ct_has_str(c, "owns", "r.tar!/opt/lib/commons-lang3-3.12.0.jar!/"));
 
     /* the file name disagrees: the symbolic name, no group guess */
     assert_int_equal(runs(mf, "lib/lang.jar!/META-INF/MANIFEST.MF"), 1);
@@ -141,8 +77,8 @@ static void manifest(void **st)
                           "app.war!/WEB-INF/lib/g.jar!/META-INF/MANIFEST.MF"),
                      1);
     c = find("com.google.guava", "guava", "31.1-jre");
-    assert_string_equal(attr(c, "supplier"), "Google");
-    assert_string_equal(s(c, "scope"), "app.war!/WEB-INF/lib/g.jar!/");
+    assert_string_equal(ct_attr(c, "supplier"), "Google");
+    assert_string_equal(ct_s(c, "scope"), "app.war!/WEB-INF/lib/g.jar!/");
 
     /* Automatic-Module-Name, then Specification-Title, with Specification-Version */
     assert_int_equal(runs("Automatic-Module-Name: org.slf4j\nSpecification-Version: 2.0\n",
@@ -168,10 +104,10 @@ static void pom_properties(void **st)
                      "com.fasterxml.jackson.core/jackson-databind/pom.properties";
     assert_int_equal(runs(pp, vp), 1);
     const json_t *c = find("com.fasterxml.jackson.core", "jackson-databind", "2.15.2");
-    assert_string_equal(s(c, "rule"), "pom-properties");
+    assert_string_equal(ct_s(c, "rule"), "pom-properties");
     assert_int_equal(json_integer_value(json_object_get(c, "confidence")), 90);
-    assert_string_equal(s(c, "scope"), "a.war!/WEB-INF/lib/jackson-databind-2.15.2.jar!/");
-    assert_string_equal(attr(c, "jar"), "a.war!/WEB-INF/lib/jackson-databind-2.15.2.jar");
+    assert_string_equal(ct_s(c, "scope"), "a.war!/WEB-INF/lib/jackson-databind-2.15.2.jar!/");
+    assert_string_equal(ct_attr(c, "jar"), "a.war!/WEB-INF/lib/jackson-databind-2.15.2.jar");
     /* elsewhere: no */
     assert_int_equal(runs(pp, "x.jar!/META-INF/maven/g/pom.properties"), 0);
     assert_int_equal(runs(pp, "x.jar!/META-INF/maven/g/a/b/pom.properties"), 0);
@@ -209,7 +145,7 @@ static void hostile(void **st)
         o += 8;
     }
     assert_int_equal(run(m, o, "x.jar!/META-INF/MANIFEST.MF"), 1);
-    assert_int_equal(strlen(s(json_array_get(g_rec.components, 0), "name")), 511);
+    assert_int_equal(strlen(ct_s(json_array_get(g_rec.components, 0), "name")), 511);
     o = 0;
     while (o + 12 < n) {
         memcpy(m + o, "X-Header: 1\n", 12);
@@ -279,16 +215,18 @@ static void real_war(void **st)
     char path[512];
     snprintf(path, sizeof path, "%s/war/WEB-INF/lib/plain-2.1.jar", dir);
     size_t n;
-    uint8_t *b = slurp(path, &n);
+    uint8_t *b = fx_read(path, &n);
+    assert_non_null(b);
     assert_int_equal(run((const char *)b, n, "lib/plain-2.1.jar"), 1);
     const json_t *c = find(NULL, "plain", "2.1");
-    assert_string_equal(s(c, "rule"), "jar-filename");
-    assert_string_equal(s(c, "method"), "filename");
+    assert_string_equal(ct_s(c, "rule"), "jar-filename");
+    assert_string_equal(ct_s(c, "method"), "filename");
     assert_true(json_is_true(json_object_get(c, "self")));
     free(b);
     /* the jar with a pom: no file-name component */
     snprintf(path, sizeof path, "%s/war/WEB-INF/lib/demo-1.0.0.jar", dir);
-    b = slurp(path, &n);
+    b = fx_read(path, &n);
+    assert_non_null(b);
     assert_int_equal(run((const char *)b, n, "lib/demo-1.0.0.jar"), 0);
     free(b);
 
@@ -306,30 +244,30 @@ static void real_war(void **st)
     int pom = 0, man = 0, fname = 0;
     json_array_foreach(sc->components, i, x)
     {
-        if (!eq(s(x, "analyzer"), "java"))
+        if (!ct_eq(ct_s(x, "analyzer"), "java"))
             continue;
-        const char *vp = s(x, "vpath"), *scope = s(x, "scope"), *rule = s(x, "rule");
-        if (eq(rule, "pom-properties")) {
+        const char *vp = ct_s(x, "vpath"), *scope = ct_s(x, "scope"), *rule = ct_s(x, "rule");
+        if (ct_eq(rule, "pom-properties")) {
             pom++;
-            assert_string_equal(s(x, "ns"), "com.example");
-            assert_string_equal(s(x, "name"), "demo");
-            assert_string_equal(s(x, "version"), "1.0.0");
+            assert_string_equal(ct_s(x, "ns"), "com.example");
+            assert_string_equal(ct_s(x, "name"), "demo");
+            assert_string_equal(ct_s(x, "version"), "1.0.0");
             assert_non_null(strstr(vp, "app.war!/WEB-INF/lib/demo-1.0.0.jar!/META-INF/maven/"
                                        "com.example/demo/pom.properties"));
             assert_non_null(strstr(scope, "app.war!/WEB-INF/lib/demo-1.0.0.jar!/"));
-            assert_non_null(strstr(attr(x, "jar"), "app.war!/WEB-INF/lib/demo-1.0.0.jar"));
-        } else if (eq(rule, "jar-manifest")) {
+            assert_non_null(strstr(ct_attr(x, "jar"), "app.war!/WEB-INF/lib/demo-1.0.0.jar"));
+        } else if (ct_eq(rule, "jar-manifest")) {
             man++;
-            assert_string_equal(s(x, "ns"), "com.example");
-            assert_string_equal(s(x, "name"), "demo");
-            assert_string_equal(s(x, "version"), "1.0.0");
-            assert_string_equal(attr(x, "supplier"), "Example Corp");
+            assert_string_equal(ct_s(x, "ns"), "com.example");
+            assert_string_equal(ct_s(x, "name"), "demo");
+            assert_string_equal(ct_s(x, "version"), "1.0.0");
+            assert_string_equal(ct_attr(x, "supplier"), "Example Corp");
             assert_string_equal(scope,
                                 json_string_value(json_array_get(json_object_get(x, "owns"), 0)));
-        } else if (eq(rule, "jar-filename")) {
+        } else if (ct_eq(rule, "jar-filename")) {
             fname++;
-            assert_string_equal(s(x, "name"), "plain");
-            assert_string_equal(s(x, "version"), "2.1");
+            assert_string_equal(ct_s(x, "name"), "plain");
+            assert_string_equal(ct_s(x, "version"), "2.1");
             assert_non_null(strstr(vp, "app.war!/WEB-INF/lib/plain-2.1.jar"));
         } else {
             fail_msg("unexpected rule %s", rule);

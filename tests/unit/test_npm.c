@@ -12,79 +12,15 @@
 #include <string.h>
 
 #include "walk/harness_int.h"
+#include "comp_test.h"
 
 extern const pk_analyzer pki_analyzer_npm;
 
 static pki_frec g_rec;
-
-static size_t run(const char *text, size_t n, const char *vpath)
-{
-    pki_frec_fini(&g_rec);
-    assert_int_equal(pki_frec_init(&g_rec), PK_OK);
-    pk_bytes b = {(const uint8_t *)text, n};
-    assert_int_equal(pki_harness_run(&pki_analyzer_npm, b, vpath, &g_rec), PK_OK);
-    return json_array_size(g_rec.components);
-}
-
-static size_t runs(const char *text, const char *vpath)
-{
-    return run(text, strlen(text), vpath);
-}
-
-static const char *s(const json_t *o, const char *k)
-{
-    const json_t *v = json_object_get(o, k);
-    return json_is_string(v) ? json_string_value(v) : NULL;
-}
-
-static const char *attr(const json_t *c, const char *k)
-{
-    return s(json_object_get(c, "attrs"), k);
-}
-
-static int eq(const char *a, const char *b)
-{
-    return (!a && !b) || (a && b && strcmp(a, b) == 0);
-}
-
-static const json_t *find(const char *ns, const char *name, const char *version)
-{
-    size_t i;
-    const json_t *c;
-    json_array_foreach(g_rec.components, i, c)
-    {
-        if (eq(s(c, "ns"), ns) && eq(s(c, "name"), name) && eq(s(c, "version"), version))
-            return c;
-    }
-    fail_msg("no component %s/%s@%s", ns ? ns : "", name, version ? version : "-");
-    return NULL;
-}
-
-static int has_dep(const json_t *c, const char *name, const char *version)
-{
-    size_t i;
-    const json_t *d;
-    json_array_foreach(json_object_get(c, "deps"), i, d)
-    {
-        const json_t *v = json_array_get(d, 1);
-        if (eq(json_string_value(json_array_get(d, 0)), name) &&
-            eq(json_is_string(v) ? json_string_value(v) : NULL, version))
-            return 1;
-    }
-    return 0;
-}
-
-static int has_str(const json_t *c, const char *key, const char *val)
-{
-    size_t i;
-    const json_t *d;
-    json_array_foreach(json_object_get(c, key), i, d)
-    {
-        if (eq(json_string_value(d), val))
-            return 1;
-    }
-    return 0;
-}
+/* this test's analyzer and record, for the helpers of comp_test.h */
+#define run(text, n, vpath)     ct_rerun(&pki_analyzer_npm, &g_rec, text, n, vpath)
+#define runs(text, vpath)       ct_rerun(&pki_analyzer_npm, &g_rec, text, strlen(text), vpath)
+#define find(ns, name, version) ct_find(&g_rec, ns, name, version)
 
 static void installed_modules(void **st)
 {
@@ -98,20 +34,20 @@ static void installed_modules(void **st)
                           "r.tar!/srv/app/node_modules/@babel/core/package.json"),
                      1);
     const json_t *c = find("@babel", "core", "7.24.0");
-    assert_string_equal(s(c, "type"), "npm");
-    assert_string_equal(s(c, "rule"), "npm-package-json");
-    assert_string_equal(s(c, "kind"), "library");
-    assert_string_equal(s(c, "scope"), "r.tar!/srv/app/");
-    assert_string_equal(attr(c, "license"), "MIT");
-    assert_string_equal(attr(c, "author"), "Seb");
-    assert_string_equal(attr(c, "homepage"), "https://babel.dev");
-    assert_string_equal(attr(c, "description"), "compiler");
-    assert_true(has_dep(c, "debug", NULL));
-    assert_true(has_dep(c, "@babel/types", NULL));
-    assert_true(has_dep(c, "fsevents", NULL));
-    assert_false(has_dep(c, "jest", NULL));
+    assert_string_equal(ct_s(c, "type"), "npm");
+    assert_string_equal(ct_s(c, "rule"), "npm-package-json");
+    assert_string_equal(ct_s(c, "kind"), "library");
+    assert_string_equal(ct_s(c, "scope"), "r.tar!/srv/app/");
+    assert_string_equal(ct_attr(c, "license"), "MIT");
+    assert_string_equal(ct_attr(c, "author"), "Seb");
+    assert_string_equal(ct_attr(c, "homepage"), "https://babel.dev");
+    assert_string_equal(ct_attr(c, "description"), "compiler");
+    assert_true(ct_has_dep(c, "debug", NULL));
+    assert_true(ct_has_dep(c, "@babel/types", NULL));
+    assert_true(ct_has_dep(c, "fsevents", NULL));
+    assert_false(ct_has_dep(c, "jest", NULL));
     assert_int_equal(json_array_size(json_object_get(c, "deps")), 3);
-    assert_true(has_str(c, "owns", "r.tar!/srv/app/node_modules/@babel/core/"));
+    assert_true(ct_has_str(c, "owns", "r.tar!/srv/app/node_modules/@babel/core/"));
 
     /* nested: the scope is the outermost node_modules' parent */
     assert_int_equal(runs("{\"name\":\"ms\",\"version\":\"2.0.0\",\"licenses\":[{\"type\":\"MIT\"},"
@@ -119,16 +55,16 @@ static void installed_modules(void **st)
                           "app/node_modules/debug/node_modules/ms/package.json"),
                      1);
     c = find(NULL, "ms", "2.0.0");
-    assert_string_equal(s(c, "scope"), "app/");
-    assert_string_equal(attr(c, "license"), "MIT OR Apache-2.0");
-    assert_string_equal(attr(c, "author"), "TJ <tj@x>");
-    assert_true(has_str(c, "owns", "app/node_modules/debug/node_modules/ms/"));
+    assert_string_equal(ct_s(c, "scope"), "app/");
+    assert_string_equal(ct_attr(c, "license"), "MIT OR Apache-2.0");
+    assert_string_equal(ct_attr(c, "author"), "TJ <tj@x>");
+    assert_true(ct_has_str(c, "owns", "app/node_modules/debug/node_modules/ms/"));
 
     /* top level node_modules: scope "" (the record then has none) */
     assert_int_equal(runs("{\"name\":\"a\",\"version\":\"1.0.0\"}", "node_modules/a/package.json"),
                      1);
     c = find(NULL, "a", "1.0.0");
-    assert_true(has_str(c, "owns", "node_modules/a/"));
+    assert_true(ct_has_str(c, "owns", "node_modules/a/"));
 
     /* a package.json deeper inside a module is not a package */
     assert_int_equal(
@@ -146,11 +82,11 @@ static void project(void **st)
                           "img.tar!/srv/app/package.json"),
                      1);
     const json_t *c = find(NULL, "my-app", "0.1.0");
-    assert_string_equal(s(c, "rule"), "npm-project");
-    assert_string_equal(s(c, "kind"), "application");
-    assert_string_equal(s(c, "scope"), "img.tar!/srv/app/");
-    assert_true(has_dep(c, "express", NULL));
-    assert_false(has_dep(c, "mocha", NULL));
+    assert_string_equal(ct_s(c, "rule"), "npm-project");
+    assert_string_equal(ct_s(c, "kind"), "application");
+    assert_string_equal(ct_s(c, "scope"), "img.tar!/srv/app/");
+    assert_true(ct_has_dep(c, "express", NULL));
+    assert_false(ct_has_dep(c, "mocha", NULL));
     assert_null(json_object_get(c, "owns"));
 }
 
@@ -177,33 +113,33 @@ static void lock_v3(void **st)
     (void)st;
     assert_int_equal(runs(LOCK_V3, "x.tar!/proj/package-lock.json"), 8);
     const json_t *r = find(NULL, "app", "1.0.0");
-    assert_string_equal(s(r, "kind"), "application");
-    assert_string_equal(s(r, "rule"), "npm-lock");
-    assert_string_equal(s(r, "scope"), "x.tar!/proj/");
-    assert_true(has_dep(r, "a", "1.2.0"));
-    assert_true(has_dep(r, "c", "2.0.0"));
-    assert_true(has_dep(r, "t", "9.0.0"));
+    assert_string_equal(ct_s(r, "kind"), "application");
+    assert_string_equal(ct_s(r, "rule"), "npm-lock");
+    assert_string_equal(ct_s(r, "scope"), "x.tar!/proj/");
+    assert_true(ct_has_dep(r, "a", "1.2.0"));
+    assert_true(ct_has_dep(r, "c", "2.0.0"));
+    assert_true(ct_has_dep(r, "t", "9.0.0"));
     const json_t *a = find(NULL, "a", "1.2.0");
-    assert_string_equal(attr(a, "sha512"),
+    assert_string_equal(ct_attr(a, "sha512"),
                         "1f40fc92da241694750979ee6cf582f2d5d7d28e18335de05abc54d0560e0f53"
                         "02860c652bf08d560252aa5e74210546f369fbbbce8c12cfc7957b2652fe9a75");
-    assert_string_equal(attr(a, "download"), "https://r/a-1.2.0.tgz");
-    assert_string_equal(attr(a, "license"), "MIT");
-    assert_true(has_dep(a, "b", "1.0.1"));
-    assert_true(has_dep(a, "c", "1.9.0")); /* its own nested copy, not the root's */
+    assert_string_equal(ct_attr(a, "download"), "https://r/a-1.2.0.tgz");
+    assert_string_equal(ct_attr(a, "license"), "MIT");
+    assert_true(ct_has_dep(a, "b", "1.0.1"));
+    assert_true(ct_has_dep(a, "c", "1.9.0")); /* its own nested copy, not the root's */
     const json_t *b = find(NULL, "b", "1.0.1");
-    assert_true(has_dep(b, "c", "1.9.0")); /* one level up */
+    assert_true(ct_has_dep(b, "c", "1.9.0")); /* one level up */
     const json_t *c2 = find(NULL, "c", "2.0.0");
-    assert_string_equal(attr(c2, "sha1"), "86f7e437faa5a7fce15d1ddcb9eaeaea377667b8");
+    assert_string_equal(ct_attr(c2, "sha1"), "86f7e437faa5a7fce15d1ddcb9eaeaea377667b8");
     const json_t *d = find("@s", "d", "3.0.0");
-    assert_true(has_dep(d, "zz", NULL)); /* not installed */
-    assert_string_equal(attr(find(NULL, "t", "9.0.0"), "npm_dev"), "true");
-    assert_null(attr(a, "npm_dev"));
+    assert_true(ct_has_dep(d, "zz", NULL)); /* not installed */
+    assert_string_equal(ct_attr(find(NULL, "t", "9.0.0"), "npm_dev"), "true");
+    assert_null(ct_attr(a, "npm_dev"));
     find(NULL, "real", "4.0.0");
 
     /* the hidden lock in node_modules/ is relative to the project */
     assert_int_equal(runs(LOCK_V3, "proj/node_modules/.package-lock.json"), 8);
-    assert_string_equal(s(find(NULL, "a", "1.2.0"), "scope"), "proj/");
+    assert_string_equal(ct_s(find(NULL, "a", "1.2.0"), "scope"), "proj/");
 }
 
 static void lock_v1(void **st)
@@ -219,15 +155,15 @@ static void lock_v1(void **st)
         "\"c\":{\"version\":\"1.1.0\",\"resolved\":\"https://r/c.tgz\"}}}";
     assert_int_equal(runs(v1, "package-lock.json"), 5);
     const json_t *r = find(NULL, "old", "2.0.0");
-    assert_string_equal(s(r, "kind"), "application");
-    assert_true(has_dep(r, "a", "1.0.0"));
+    assert_string_equal(ct_s(r, "kind"), "application");
+    assert_true(ct_has_dep(r, "a", "1.0.0"));
     const json_t *a = find(NULL, "a", "1.0.0");
-    assert_true(has_dep(a, "b", "2.5.0"));
-    assert_true(has_dep(a, "c", "1.1.0"));
-    assert_string_equal(attr(a, "sha1"), "86f7e437faa5a7fce15d1ddcb9eaeaea377667b8");
-    assert_true(has_dep(find(NULL, "b", "2.5.0"), "c", "1.1.0"));
-    assert_string_equal(attr(find(NULL, "b", "1.0.0"), "npm_dev"), "true");
-    assert_string_equal(attr(find(NULL, "c", "1.1.0"), "download"), "https://r/c.tgz");
+    assert_true(ct_has_dep(a, "b", "2.5.0"));
+    assert_true(ct_has_dep(a, "c", "1.1.0"));
+    assert_string_equal(ct_attr(a, "sha1"), "86f7e437faa5a7fce15d1ddcb9eaeaea377667b8");
+    assert_true(ct_has_dep(find(NULL, "b", "2.5.0"), "c", "1.1.0"));
+    assert_string_equal(ct_attr(find(NULL, "b", "1.0.0"), "npm_dev"), "true");
+    assert_string_equal(ct_attr(find(NULL, "c", "1.1.0"), "download"), "https://r/c.tgz");
 }
 
 static void hostile(void **st)

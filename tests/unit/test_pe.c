@@ -12,6 +12,8 @@
 #include "analyzers/pe/pe_int.h"
 #include "walk/emit_int.h"
 #include "walk/harness_int.h"
+#include "comp_test.h"
+#include "fixture.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -20,57 +22,11 @@
 
 extern const pk_analyzer pki_analyzer_pe;
 
-static char dir[64];
+#define run(p, n, rec) ct_run(&pki_analyzer_pe, rec, p, n, "fixture.exe")
+
 static int have_mingw, have_sign;
 
 /* ---- helpers ---- */
-
-static int sh(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-static int sh(const char *fmt, ...)
-{
-    char cmd[2048], full[2300];
-    va_list ap;
-    va_start(ap, fmt);
-    vsnprintf(cmd, sizeof cmd, fmt, ap);
-    va_end(ap);
-    snprintf(full, sizeof full, "cd %s && (%s) >>build.log 2>&1", dir, cmd);
-    return system(full);
-}
-
-static void put(const char *name, const char *text)
-{
-    char p[256];
-    snprintf(p, sizeof p, "%s/%s", dir, name);
-    FILE *f = fopen(p, "wb");
-    assert_non_null(f);
-    fputs(text, f);
-    fclose(f);
-}
-
-static uint8_t *slurp(const char *name, size_t *n)
-{
-    char p[256];
-    snprintf(p, sizeof p, "%s/%s", dir, name);
-    FILE *f = fopen(p, "rb");
-    if (!f)
-        fail_msg("fixture %s missing (see %s/build.log)", name, dir);
-    fseek(f, 0, SEEK_END);
-    long len = ftell(f);
-    fseek(f, 0, SEEK_SET);
-    uint8_t *b = malloc((size_t)len + 1);
-    assert_non_null(b);
-    assert_int_equal(fread(b, 1, (size_t)len, f), (size_t)len);
-    fclose(f);
-    *n = (size_t)len;
-    return b;
-}
-
-static void run(const uint8_t *p, size_t n, pki_frec *rec)
-{
-    assert_int_equal(pki_frec_init(rec), PK_OK);
-    pk_bytes b = {p, n};
-    assert_int_equal(pki_harness_run(&pki_analyzer_pe, b, "fixture.exe", rec), PK_OK);
-}
 
 static size_t count(const pki_frec *r, const char *id)
 {
@@ -165,8 +121,7 @@ static const char ver_rc[] = "1 VERSIONINFO\nFILEVERSION 1,2,3,4\nPRODUCTVERSION
 static int build_fixtures(void **state)
 {
     (void)state;
-    snprintf(dir, sizeof dir, "/tmp/pk-test-pe-XXXXXX");
-    if (!mkdtemp(dir))
+    if (fx_mkdtemp("/tmp/pk-test-pe-XXXXXX") != 0)
         return -1;
     have_mingw = system("command -v x86_64-w64-mingw32-gcc >/dev/null 2>&1") == 0 &&
                  system("command -v x86_64-w64-mingw32-windres >/dev/null 2>&1") == 0;
@@ -174,56 +129,55 @@ static int build_fixtures(void **state)
                 system("command -v openssl >/dev/null 2>&1") == 0;
     if (!have_mingw)
         return 0;
-    put("hello.c", hello_c);
-    put("dll.c", dll_c);
-    put("use.c", use_c);
-    put("ver.rc", ver_rc);
-    put("pkdll.def", "LIBRARY pkdll.dll\nEXPORTS\n pk_add @1\n pk_mul @2\n pk_hidden @3 NONAME\n");
-    put("hid.def", "LIBRARY pkdll.dll\nEXPORTS\n pk_hidden @3 NONAME\n");
-    put("delay.def", "LIBRARY pkdll.dll\nEXPORTS\n pk_mul @2\n");
+    fx_put("hello.c", hello_c);
+    fx_put("dll.c", dll_c);
+    fx_put("use.c", use_c);
+    fx_put("ver.rc", ver_rc);
+    fx_put("pkdll.def",
+           "LIBRARY pkdll.dll\nEXPORTS\n pk_add @1\n pk_mul @2\n pk_hidden @3 NONAME\n");
+    fx_put("hid.def", "LIBRARY pkdll.dll\nEXPORTS\n pk_hidden @3 NONAME\n");
+    fx_put("delay.def", "LIBRARY pkdll.dll\nEXPORTS\n pk_mul @2\n");
     const char *cc = "x86_64-w64-mingw32-gcc -O1";
     int bad = 0;
-    bad |= sh("x86_64-w64-mingw32-windres -c 1252 ver.rc -O coff -o ver.o");
-    bad |= sh("%s -s hello.c ver.o -o hard.exe -Wl,--dynamicbase,--nxcompat,--high-entropy-va", cc);
-    bad |= sh("%s -s hello.c -o weak.exe -Wl,--disable-dynamicbase,--disable-nxcompat", cc);
-    bad |= sh("%s -s -shared dll.c pkdll.def -o pkdll.dll", cc);
-    bad |= sh("x86_64-w64-mingw32-dlltool --input-def hid.def --output-lib libhid.a "
-              "--dllname pkdll.dll");
-    bad |= sh("x86_64-w64-mingw32-dlltool --input-def delay.def --output-delaylib libdelay.a "
-              "--dllname pkdll.dll");
+    bad |= fx_sh("x86_64-w64-mingw32-windres -c 1252 ver.rc -O coff -o ver.o");
+    bad |=
+        fx_sh("%s -s hello.c ver.o -o hard.exe -Wl,--dynamicbase,--nxcompat,--high-entropy-va", cc);
+    bad |= fx_sh("%s -s hello.c -o weak.exe -Wl,--disable-dynamicbase,--disable-nxcompat", cc);
+    bad |= fx_sh("%s -s -shared dll.c pkdll.def -o pkdll.dll", cc);
+    bad |= fx_sh("x86_64-w64-mingw32-dlltool --input-def hid.def --output-lib libhid.a "
+                 "--dllname pkdll.dll");
+    bad |= fx_sh("x86_64-w64-mingw32-dlltool --input-def delay.def --output-delaylib libdelay.a "
+                 "--dllname pkdll.dll");
     /* not stripped: the test reads the delay descriptor's address with nm */
-    bad |= sh("%s use.c libhid.a libdelay.a -o use.exe", cc);
-    bad |= sh("x86_64-w64-mingw32-nm use.exe | grep __DELAY_IMPORT_DESCRIPTOR > delay.sym");
+    bad |= fx_sh("%s use.c libhid.a libdelay.a -o use.exe", cc);
+    bad |= fx_sh("x86_64-w64-mingw32-nm use.exe | grep __DELAY_IMPORT_DESCRIPTOR > delay.sym");
     if (have_sign) {
-        bad |= sh("openssl req -x509 -newkey rsa:2048 -nodes -days 30 "
-                  "-subj '/C=PK/O=Parakh Test/CN=Parakh Signing' -keyout key.pem -out cert.pem");
-        bad |= sh("osslsigncode sign -certs cert.pem -key key.pem -n 'Parakh fixture' "
-                  "-in hard.exe -out signed.exe");
-        bad |= sh("openssl req -x509 -newkey rsa:2048 -nodes -days 30 "
-                  "-subj '/C=IN/O=Nested Co/CN=Nested Signer' -keyout key2.pem -out cert2.pem");
-        bad |= sh("osslsigncode sign -nest -h sha1 -certs cert2.pem -key key2.pem "
-                  "-in signed.exe -out nested.exe");
+        bad |= fx_sh("openssl req -x509 -newkey rsa:2048 -nodes -days 30 "
+                     "-subj '/C=PK/O=Parakh Test/CN=Parakh Signing' -keyout key.pem -out cert.pem");
+        bad |= fx_sh("osslsigncode sign -certs cert.pem -key key.pem -n 'Parakh fixture' "
+                     "-in hard.exe -out signed.exe");
+        bad |= fx_sh("openssl req -x509 -newkey rsa:2048 -nodes -days 30 "
+                     "-subj '/C=IN/O=Nested Co/CN=Nested Signer' -keyout key2.pem -out cert2.pem");
+        bad |= fx_sh("osslsigncode sign -nest -h sha1 -certs cert2.pem -key key2.pem "
+                     "-in signed.exe -out nested.exe");
         /* osslsigncode's built-in TSA: an RFC 3161 token without a network */
-        bad |= sh("openssl req -x509 -newkey rsa:2048 -nodes -days 30 "
-                  "-subj '/C=DE/O=Parakh TSA/CN=Parakh Timestamp' "
-                  "-addext 'extendedKeyUsage=critical,timeStamping' "
-                  "-keyout tsakey.pem -out tsacert.pem");
-        bad |= sh("osslsigncode sign -certs cert.pem -key key.pem -TSA-certs tsacert.pem "
-                  "-TSA-key tsakey.pem -TSA-time 1700000000 -in hard.exe -out ts.exe");
+        bad |= fx_sh("openssl req -x509 -newkey rsa:2048 -nodes -days 30 "
+                     "-subj '/C=DE/O=Parakh TSA/CN=Parakh Timestamp' "
+                     "-addext 'extendedKeyUsage=critical,timeStamping' "
+                     "-keyout tsakey.pem -out tsacert.pem");
+        bad |= fx_sh("osslsigncode sign -certs cert.pem -key key.pem -TSA-certs tsacert.pem "
+                     "-TSA-key tsakey.pem -TSA-time 1700000000 -in hard.exe -out ts.exe");
     }
     if (bad)
-        fprintf(stderr, "fixture build failed; see %s/build.log\n", dir);
+        fprintf(stderr, "fixture build failed; see %s/build.log\n", fx_dir);
     return bad ? -1 : 0;
 }
 
 static int remove_fixtures(void **state)
 {
     (void)state;
-    char cmd[128];
-    if (strncmp(dir, "/tmp/pk-test-pe-", 16) == 0 && !getenv("PK_KEEP_FIXTURES")) {
-        snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
-        return system(cmd) == 0 ? 0 : -1;
-    }
+    if (strncmp(fx_dir, "/tmp/pk-test-pe-", 16) == 0 && !getenv("PK_KEEP_FIXTURES"))
+        return fx_remove();
     return 0;
 }
 
@@ -251,7 +205,7 @@ static void test_hardened_exe(void **state)
     (void)state;
     NEED_MINGW();
     size_t n;
-    uint8_t *b = slurp("hard.exe", &n);
+    uint8_t *b = fx_slurp("hard.exe", &n);
     pki_frec rec;
     run(b, n, &rec);
     assert_string_equal(jstr(&rec, "machine.name"), "AMD64");
@@ -318,7 +272,7 @@ static void test_weak_exe(void **state)
     (void)state;
     NEED_MINGW();
     size_t n;
-    uint8_t *b = slurp("weak.exe", &n);
+    uint8_t *b = fx_slurp("weak.exe", &n);
     pki_frec rec;
     run(b, n, &rec);
     assert_false(jtrue(&rec, "hardening.aslr"));
@@ -341,7 +295,7 @@ static void test_dll_exports(void **state)
     (void)state;
     NEED_MINGW();
     size_t n;
-    uint8_t *b = slurp("pkdll.dll", &n);
+    uint8_t *b = fx_slurp("pkdll.dll", &n);
     pki_frec rec;
     run(b, n, &rec);
     assert_true(jtrue(&rec, "dll"));
@@ -361,7 +315,7 @@ static void test_dll_exports(void **state)
 static void patch_delay_dir(uint8_t *b, size_t n)
 {
     char p[256], line[256];
-    snprintf(p, sizeof p, "%s/delay.sym", dir);
+    snprintf(p, sizeof p, "%s/delay.sym", fx_dir);
     FILE *f = fopen(p, "r");
     assert_non_null(f);
     assert_non_null(fgets(line, sizeof line, f));
@@ -384,7 +338,7 @@ static void test_ordinal_and_delay_imports(void **state)
     (void)state;
     NEED_MINGW();
     size_t n;
-    uint8_t *b = slurp("use.exe", &n);
+    uint8_t *b = fx_slurp("use.exe", &n);
     patch_delay_dir(b, n);
     pki_frec rec;
     run(b, n, &rec);
@@ -407,7 +361,7 @@ static void test_signed(void **state)
     if (!have_sign)
         skip();
     size_t n;
-    uint8_t *b = slurp("signed.exe", &n);
+    uint8_t *b = fx_slurp("signed.exe", &n);
     pki_frec rec;
     run(b, n, &rec);
     assert_true(jtrue(&rec, "signature.present"));
@@ -445,7 +399,7 @@ static void test_nested_and_timestamp(void **state)
     if (!have_sign)
         skip();
     size_t n;
-    uint8_t *b = slurp("nested.exe", &n);
+    uint8_t *b = fx_slurp("nested.exe", &n);
     pki_frec rec;
     run(b, n, &rec);
     assert_int_equal(json_integer_value(jget(&rec, "signature.signed_data_count")), 2);
@@ -462,7 +416,7 @@ static void test_nested_and_timestamp(void **state)
     free(b);
 
     /* an RFC 3161 timestamp: its certificate is listed once, as "timestamp" */
-    b = slurp("ts.exe", &n);
+    b = fx_slurp("ts.exe", &n);
     run(b, n, &rec);
     assert_int_equal(json_array_size(jget(&rec, "signature.certificates")), 2);
     c = jfind(&rec, "signature.certificates", "role", "timestamp");
@@ -481,7 +435,7 @@ static void test_overlay(void **state)
     (void)state;
     NEED_MINGW();
     size_t n;
-    uint8_t *b = slurp("hard.exe", &n);
+    uint8_t *b = fx_slurp("hard.exe", &n);
     uint8_t *c = calloc(1, n + 1000);
     assert_non_null(c);
     memcpy(c, b, n);
@@ -502,7 +456,7 @@ static void test_truncation_sweep(void **state)
     if (!have_sign)
         skip();
     size_t n;
-    uint8_t *b = slurp("signed.exe", &n);
+    uint8_t *b = fx_slurp("signed.exe", &n);
     uint32_t lfanew = b[0x3c] | b[0x3d] << 8;
     for (size_t len = 0; len < n; len += len < 4096 ? 1 : 7) {
         uint8_t *t = malloc(len ? len : 1);

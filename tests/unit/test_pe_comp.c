@@ -9,6 +9,8 @@
 
 #include "walk/emit_int.h"
 #include "walk/harness_int.h"
+#include "comp_test.h"
+#include "fixture.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -17,71 +19,14 @@
 
 extern const pk_analyzer pki_analyzer_pe;
 
-static char dir[64];
+#define run(p, n, vpath, rec) ct_run(&pki_analyzer_pe, rec, p, n, vpath)
+
 static int have_mingw;
-
-static int sh(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-static int sh(const char *fmt, ...)
-{
-    char cmd[2048], full[2300];
-    va_list ap;
-    va_start(ap, fmt);
-    vsnprintf(cmd, sizeof cmd, fmt, ap);
-    va_end(ap);
-    snprintf(full, sizeof full, "cd %s && (%s) >>build.log 2>&1", dir, cmd);
-    return system(full);
-}
-
-static void put(const char *name, const char *text)
-{
-    char p[256];
-    snprintf(p, sizeof p, "%s/%s", dir, name);
-    FILE *f = fopen(p, "wb");
-    assert_non_null(f);
-    fputs(text, f);
-    fclose(f);
-}
-
-static uint8_t *slurp(const char *name, size_t *n)
-{
-    char p[256];
-    snprintf(p, sizeof p, "%s/%s", dir, name);
-    FILE *f = fopen(p, "rb");
-    if (!f)
-        fail_msg("fixture %s missing (see %s/build.log)", name, dir);
-    fseek(f, 0, SEEK_END);
-    long len = ftell(f);
-    fseek(f, 0, SEEK_SET);
-    uint8_t *b = malloc((size_t)len + 1);
-    assert_non_null(b);
-    assert_int_equal(fread(b, 1, (size_t)len, f), (size_t)len);
-    fclose(f);
-    *n = (size_t)len;
-    return b;
-}
-
-static void run(const uint8_t *p, size_t n, const char *vpath, pki_frec *rec)
-{
-    assert_int_equal(pki_frec_init(rec), PK_OK);
-    pk_bytes b = {p, n};
-    assert_int_equal(pki_harness_run(&pki_analyzer_pe, b, vpath, rec), PK_OK);
-}
 
 static json_t *only(const pki_frec *r)
 {
     assert_int_equal(json_array_size(r->components), 1);
     return json_array_get(r->components, 0);
-}
-
-static const char *str(json_t *o, const char *key)
-{
-    const char *s = json_string_value(json_object_get(o, key));
-    return s ? s : "(absent)";
-}
-
-static const char *attr(json_t *o, const char *key)
-{
-    return str(json_object_get(o, "attrs"), key);
 }
 
 /* A VERSIONINFO whose string table holds `strings` (rc lines). */
@@ -94,21 +39,20 @@ static void rc(const char *name, const char *fixed, const char *strings)
              "  BLOCK \"040904b0\"\n  BEGIN\n%s  END\n END\n"
              " BLOCK \"VarFileInfo\"\n BEGIN\n  VALUE \"Translation\", 0x409, 1200\n END\nEND\n",
              fixed, fixed, strings);
-    put(name, text);
+    fx_put(name, text);
 }
 
 static int setup(void **st)
 {
     (void)st;
-    snprintf(dir, sizeof dir, "/tmp/pk-pecomp-XXXXXX");
-    if (!mkdtemp(dir))
+    if (fx_mkdtemp("/tmp/pk-pecomp-XXXXXX") != 0)
         return -1;
     have_mingw = system("command -v x86_64-w64-mingw32-gcc >/dev/null 2>&1 && "
                         "command -v x86_64-w64-mingw32-windres >/dev/null 2>&1") == 0;
     if (!have_mingw)
         return 0;
-    put("main.c", "int main(void) { return 0; }\n");
-    put("lib.c", "__declspec(dllexport) int pk_add(int a, int b) { return a + b; }\n");
+    fx_put("main.c", "int main(void) { return 0; }\n");
+    fx_put("lib.c", "__declspec(dllexport) int pk_add(int a, int b) { return a + b; }\n");
     rc("app.rc", "2,5,0,17",
        "   VALUE \"CompanyName\", \"Acme Widgets Ltd.\"\n"
        "   VALUE \"FileDescription\", \"Acme widget tool\"\n"
@@ -125,12 +69,12 @@ static int setup(void **st)
     rc("orig.rc", "3,0,0,0", "   VALUE \"OriginalFilename\", \"pkorig.exe\"\n");
     rc("none.rc", "0,0,0,0", "   VALUE \"Comments\", \"nothing to name it by\"\n");
     for (const char *n = "app\0lib\0orig\0none\0"; *n; n += strlen(n) + 1)
-        if (sh("x86_64-w64-mingw32-windres %s.rc -O coff -o %s.res", n, n) != 0)
+        if (fx_sh("x86_64-w64-mingw32-windres %s.rc -O coff -o %s.res", n, n) != 0)
             return -1;
-    return sh("x86_64-w64-mingw32-gcc -O1 -o app.exe main.c app.res && "
-              "x86_64-w64-mingw32-gcc -O1 -shared -o acme.dll lib.c lib.res && "
-              "x86_64-w64-mingw32-gcc -O1 -o orig.exe main.c orig.res && "
-              "x86_64-w64-mingw32-gcc -O1 -o none.exe main.c none.res") == 0
+    return fx_sh("x86_64-w64-mingw32-gcc -O1 -o app.exe main.c app.res && "
+                 "x86_64-w64-mingw32-gcc -O1 -shared -o acme.dll lib.c lib.res && "
+                 "x86_64-w64-mingw32-gcc -O1 -o orig.exe main.c orig.res && "
+                 "x86_64-w64-mingw32-gcc -O1 -o none.exe main.c none.res") == 0
                ? 0
                : -1;
 }
@@ -138,9 +82,7 @@ static int setup(void **st)
 static int teardown(void **st)
 {
     (void)st;
-    char cmd[256];
-    snprintf(cmd, sizeof cmd, "rm -rf %s", dir);
-    return system(cmd) == 0 ? 0 : -1;
+    return fx_remove();
 }
 
 /* The version resource's file range, found independently: the UTF-16 key
@@ -161,30 +103,30 @@ static void test_exe(void **st)
     if (!have_mingw)
         skip();
     size_t n;
-    uint8_t *b = slurp("app.exe", &n);
+    uint8_t *b = fx_slurp("app.exe", &n);
     pki_frec rec;
     run(b, n, "dist/app.exe", &rec);
     json_t *c = only(&rec);
-    assert_string_equal(str(c, "type"), "generic");
-    assert_string_equal(str(c, "ns"), "Acme Widgets Ltd.");
-    assert_string_equal(str(c, "name"), "Acme Tool");
-    assert_string_equal(str(c, "version"), "2.5.0-rc1");
-    assert_string_equal(str(c, "kind"), "application");
+    assert_string_equal(ct_str(c, "type"), "generic");
+    assert_string_equal(ct_str(c, "ns"), "Acme Widgets Ltd.");
+    assert_string_equal(ct_str(c, "name"), "Acme Tool");
+    assert_string_equal(ct_str(c, "version"), "2.5.0-rc1");
+    assert_string_equal(ct_str(c, "kind"), "application");
     assert_true(json_is_true(json_object_get(c, "self")));
-    assert_string_equal(str(c, "rule"), "pe-version");
-    assert_string_equal(str(c, "method"), "binary-analysis");
+    assert_string_equal(ct_str(c, "rule"), "pe-version");
+    assert_string_equal(ct_str(c, "method"), "binary-analysis");
     assert_int_equal(json_integer_value(json_object_get(c, "confidence")), 80);
-    assert_string_equal(str(c, "record"), "VS_VERSIONINFO/ProductVersion");
+    assert_string_equal(ct_str(c, "record"), "VS_VERSIONINFO/ProductVersion");
     size_t vo = vs_offset(b, n);
     assert_int_equal(json_integer_value(json_object_get(c, "offset")), vo);
     json_int_t len = json_integer_value(json_object_get(c, "length"));
     assert_int_equal(len, b[vo] | b[vo + 1] << 8); /* wLength */
-    assert_string_equal(attr(c, "supplier"), "Acme Widgets Ltd.");
-    assert_string_equal(attr(c, "description"), "Acme widget tool");
-    assert_string_equal(attr(c, "file_version"), "2.5.0.17");
-    assert_string_equal(attr(c, "original_filename"), "acmetool.exe");
-    assert_string_equal(attr(c, "copyright"), "(c) 2024 Acme");
-    assert_string_equal(attr(c, "dotnet_assembly"), "(absent)");
+    assert_string_equal(ct_attr_str(c, "supplier"), "Acme Widgets Ltd.");
+    assert_string_equal(ct_attr_str(c, "description"), "Acme widget tool");
+    assert_string_equal(ct_attr_str(c, "file_version"), "2.5.0.17");
+    assert_string_equal(ct_attr_str(c, "original_filename"), "acmetool.exe");
+    assert_string_equal(ct_attr_str(c, "copyright"), "(c) 2024 Acme");
+    assert_string_equal(ct_attr_str(c, "dotnet_assembly"), "(absent)");
     pki_frec_fini(&rec);
 
     /* a non-zero CLR runtime header directory marks a .NET assembly */
@@ -193,7 +135,7 @@ static void test_exe(void **st)
     assert_int_equal(b[pe + 24] | b[pe + 25] << 8, 0x20b);
     memcpy(b + dd, "\x00\x10\x00\x00\x48\x00\x00\x00", 8);
     run(b, n, "dist/app.exe", &rec);
-    assert_string_equal(attr(only(&rec), "dotnet_assembly"), "true");
+    assert_string_equal(ct_attr_str(only(&rec), "dotnet_assembly"), "true");
     pki_frec_fini(&rec);
     free(b);
 }
@@ -204,15 +146,15 @@ static void test_dll(void **st)
     if (!have_mingw)
         skip();
     size_t n;
-    uint8_t *b = slurp("acme.dll", &n);
+    uint8_t *b = fx_slurp("acme.dll", &n);
     pki_frec rec;
     run(b, n, "dist/acme.dll", &rec);
     json_t *c = only(&rec);
-    assert_string_equal(str(c, "name"), "Acme math library"); /* FileDescription */
-    assert_string_equal(str(c, "version"), "1.2.3.4");        /* "1, 2, 3, 4" */
-    assert_string_equal(str(c, "kind"), "library");
-    assert_string_equal(str(c, "ns"), "Acme Widgets Ltd.");
-    assert_string_equal(attr(c, "file_version"), "(absent)");
+    assert_string_equal(ct_str(c, "name"), "Acme math library"); /* FileDescription */
+    assert_string_equal(ct_str(c, "version"), "1.2.3.4");        /* "1, 2, 3, 4" */
+    assert_string_equal(ct_str(c, "kind"), "library");
+    assert_string_equal(ct_str(c, "ns"), "Acme Widgets Ltd.");
+    assert_string_equal(ct_attr_str(c, "file_version"), "(absent)");
     pki_frec_fini(&rec);
     free(b);
 }
@@ -223,17 +165,17 @@ static void test_fallbacks(void **st)
     if (!have_mingw)
         skip();
     size_t n;
-    uint8_t *b = slurp("orig.exe", &n);
+    uint8_t *b = fx_slurp("orig.exe", &n);
     pki_frec rec;
     run(b, n, "orig.exe", &rec);
     json_t *c = only(&rec);
-    assert_string_equal(str(c, "name"), "pkorig");     /* OriginalFilename without .exe */
-    assert_string_equal(str(c, "version"), "3.0.0.0"); /* VS_FIXEDFILEINFO */
+    assert_string_equal(ct_str(c, "name"), "pkorig");     /* OriginalFilename without .exe */
+    assert_string_equal(ct_str(c, "version"), "3.0.0.0"); /* VS_FIXEDFILEINFO */
     assert_null(json_object_get(c, "ns"));
     pki_frec_fini(&rec);
     free(b);
 
-    b = slurp("none.exe", &n); /* nothing names the product: no component */
+    b = fx_slurp("none.exe", &n); /* nothing names the product: no component */
     run(b, n, "none.exe", &rec);
     assert_int_equal(json_array_size(rec.components), 0);
     pki_frec_fini(&rec);

@@ -12,79 +12,15 @@
 #include <string.h>
 
 #include "walk/harness_int.h"
+#include "comp_test.h"
 
 extern const pk_analyzer pki_analyzer_python;
 
 static pki_frec g_rec;
-
-static size_t run(const char *text, size_t n, const char *vpath)
-{
-    pki_frec_fini(&g_rec);
-    assert_int_equal(pki_frec_init(&g_rec), PK_OK);
-    pk_bytes b = {(const uint8_t *)text, n};
-    assert_int_equal(pki_harness_run(&pki_analyzer_python, b, vpath, &g_rec), PK_OK);
-    return json_array_size(g_rec.components);
-}
-
-static size_t runs(const char *text, const char *vpath)
-{
-    return run(text, strlen(text), vpath);
-}
-
-static const char *s(const json_t *o, const char *k)
-{
-    const json_t *v = json_object_get(o, k);
-    return json_is_string(v) ? json_string_value(v) : NULL;
-}
-
-static const char *attr(const json_t *c, const char *k)
-{
-    return s(json_object_get(c, "attrs"), k);
-}
-
-static int eq(const char *a, const char *b)
-{
-    return (!a && !b) || (a && b && strcmp(a, b) == 0);
-}
-
-static const json_t *find(const char *ns, const char *name, const char *version)
-{
-    size_t i;
-    const json_t *c;
-    json_array_foreach(g_rec.components, i, c)
-    {
-        if (eq(s(c, "ns"), ns) && eq(s(c, "name"), name) && eq(s(c, "version"), version))
-            return c;
-    }
-    fail_msg("no component %s/%s@%s", ns ? ns : "", name, version ? version : "-");
-    return NULL;
-}
-
-static int has_dep(const json_t *c, const char *name, const char *version)
-{
-    size_t i;
-    const json_t *d;
-    json_array_foreach(json_object_get(c, "deps"), i, d)
-    {
-        const json_t *v = json_array_get(d, 1);
-        if (eq(json_string_value(json_array_get(d, 0)), name) &&
-            eq(json_is_string(v) ? json_string_value(v) : NULL, version))
-            return 1;
-    }
-    return 0;
-}
-
-static int has_str(const json_t *c, const char *key, const char *val)
-{
-    size_t i;
-    const json_t *d;
-    json_array_foreach(json_object_get(c, key), i, d)
-    {
-        if (eq(json_string_value(d), val))
-            return 1;
-    }
-    return 0;
-}
+/* this test's analyzer and record, for the helpers of comp_test.h */
+#define run(text, n, vpath)     ct_rerun(&pki_analyzer_python, &g_rec, text, n, vpath)
+#define runs(text, vpath)       ct_rerun(&pki_analyzer_python, &g_rec, text, strlen(text), vpath)
+#define find(ns, name, version) ct_find(&g_rec, ns, name, version)
 
 static const char METADATA[] =
     "Metadata-Version: 2.4\n"
@@ -113,17 +49,17 @@ static void dist_info(void **st)
                                     "foo_bar_baz-1.2.3.dist-info/METADATA"),
                      1);
     const json_t *c = find(NULL, "foo-bar-baz", "1.2.3");
-    assert_string_equal(s(c, "type"), "pypi");
-    assert_string_equal(s(c, "rule"), "python-metadata");
-    assert_string_equal(s(c, "scope"), "img.tar!/usr/lib/python3/site-packages/");
-    assert_string_equal(attr(c, "license"), "MIT");
-    assert_string_equal(attr(c, "author"), "Ann <ann@example.org>");
-    assert_string_equal(attr(c, "homepage"), "https://foo.example.org");
-    assert_string_equal(attr(c, "description"), "A foo");
+    assert_string_equal(ct_s(c, "type"), "pypi");
+    assert_string_equal(ct_s(c, "rule"), "python-metadata");
+    assert_string_equal(ct_s(c, "scope"), "img.tar!/usr/lib/python3/site-packages/");
+    assert_string_equal(ct_attr(c, "license"), "MIT");
+    assert_string_equal(ct_attr(c, "author"), "Ann <ann@example.org>");
+    assert_string_equal(ct_attr(c, "homepage"), "https://foo.example.org");
+    assert_string_equal(ct_attr(c, "description"), "A foo");
     assert_int_equal(json_array_size(json_object_get(c, "deps")), 3);
-    assert_true(has_dep(c, "requests", NULL));
-    assert_true(has_dep(c, "typing-extensions", NULL));
-    assert_true(has_dep(c, "zope-interface", NULL));
+    assert_true(ct_has_dep(c, "requests", NULL));
+    assert_true(ct_has_dep(c, "typing-extensions", NULL));
+    assert_true(ct_has_dep(c, "zope-interface", NULL));
     assert_null(json_object_get(c, "owns"));
 
     /* the same with CRLF line ends */
@@ -136,8 +72,8 @@ static void dist_info(void **st)
     }
     assert_int_equal(run(crlf, o, "sp/foo_bar_baz-1.2.3.dist-info/METADATA"), 1);
     c = find(NULL, "foo-bar-baz", "1.2.3");
-    assert_string_equal(s(c, "scope"), "sp/");
-    assert_string_equal(attr(c, "homepage"), "https://foo.example.org");
+    assert_string_equal(ct_s(c, "scope"), "sp/");
+    assert_string_equal(ct_attr(c, "homepage"), "https://foo.example.org");
     assert_int_equal(json_array_size(json_object_get(c, "deps")), 3);
 
     /* a wheel: the scope is the wheel, which the component owns */
@@ -145,8 +81,8 @@ static void dist_info(void **st)
                                     "foo_bar_baz-1.2.3.dist-info/METADATA"),
                      1);
     c = find(NULL, "foo-bar-baz", "1.2.3");
-    assert_string_equal(s(c, "scope"), "dist/foo-1.2.3-py3-none-any.whl!/");
-    assert_true(has_str(c, "owns", "dist/foo-1.2.3-py3-none-any.whl!/"));
+    assert_string_equal(ct_s(c, "scope"), "dist/foo-1.2.3-py3-none-any.whl!/");
+    assert_true(ct_has_str(c, "owns", "dist/foo-1.2.3-py3-none-any.whl!/"));
 
     /* METADATA elsewhere is not claimed */
     assert_int_equal(runs(METADATA, "x/META-INF/METADATA"), 0);
@@ -169,19 +105,19 @@ static void egg_info(void **st)
     assert_int_equal(runs(pkginfo, "usr/lib/python3/dist-packages/PyYAML-5.4.egg-info/PKG-INFO"),
                      1);
     const json_t *c = find(NULL, "pyyaml", "5.4");
-    assert_string_equal(s(c, "scope"), "usr/lib/python3/dist-packages/");
-    assert_string_equal(attr(c, "license"), "MIT License"); /* the full text is not an id */
-    assert_string_equal(attr(c, "author"), "Kirill Simonov");
-    assert_string_equal(attr(c, "homepage"), "https://pyyaml.org/");
+    assert_string_equal(ct_s(c, "scope"), "usr/lib/python3/dist-packages/");
+    assert_string_equal(ct_attr(c, "license"), "MIT License"); /* the full text is not an id */
+    assert_string_equal(ct_attr(c, "author"), "Kirill Simonov");
+    assert_string_equal(ct_attr(c, "homepage"), "https://pyyaml.org/");
 
     /* the egg-info file form; License UNKNOWN, no classifier, no trailing newline */
     assert_int_equal(runs("Metadata-Version: 1.0\nName: six\nVersion: 1.16.0\nLicense: UNKNOWN",
                           "r/usr/lib/python3/dist-packages/six-1.16.0.egg-info"),
                      1);
     c = find(NULL, "six", "1.16.0");
-    assert_string_equal(s(c, "scope"), "r/usr/lib/python3/dist-packages/");
-    assert_null(attr(c, "license"));
-    assert_string_equal(s(c, "record"), "six");
+    assert_string_equal(ct_s(c, "scope"), "r/usr/lib/python3/dist-packages/");
+    assert_null(ct_attr(c, "license"));
+    assert_string_equal(ct_s(c, "record"), "six");
 }
 
 static void record(void **st)
@@ -201,16 +137,16 @@ static void record(void **st)
     assert_int_equal(runs(rec, "r.tar!/site-packages/Foo_Bar-1.0.dist-info/RECORD"), 1);
     const json_t *c = find(NULL, "foo-bar", "1.0");
     assert_true(json_is_true(json_object_get(c, "claim")));
-    assert_string_equal(s(c, "rule"), "python-record");
-    assert_string_equal(s(c, "scope"), "r.tar!/site-packages/");
+    assert_string_equal(ct_s(c, "rule"), "python-record");
+    assert_string_equal(ct_s(c, "scope"), "r.tar!/site-packages/");
     const json_t *files = json_object_get(c, "files");
     assert_int_equal(json_array_size(files), 6);
-    assert_true(has_str(c, "files", "foo/__init__.py"));
-    assert_true(has_str(c, "files", "foo/sub/mod.py"));
-    assert_true(has_str(c, "files", "foo/with,comma.py"));
-    assert_true(has_str(c, "files", "foo/q\"uote.py"));
-    assert_true(has_str(c, "files", "Foo_Bar-1.0.dist-info/RECORD"));
-    assert_true(has_str(c, "files", "foo/last.py"));
+    assert_true(ct_has_str(c, "files", "foo/__init__.py"));
+    assert_true(ct_has_str(c, "files", "foo/sub/mod.py"));
+    assert_true(ct_has_str(c, "files", "foo/with,comma.py"));
+    assert_true(ct_has_str(c, "files", "foo/q\"uote.py"));
+    assert_true(ct_has_str(c, "files", "Foo_Bar-1.0.dist-info/RECORD"));
+    assert_true(ct_has_str(c, "files", "foo/last.py"));
 
     /* a directory name without a version: nothing */
     assert_int_equal(runs(rec, "sp/foo.dist-info/RECORD"), 0);

@@ -17,52 +17,18 @@
 #include <unistd.h>
 
 #include "walk/harness_int.h"
+#include "comp_test.h"
+#include "fixture.h"
 
 extern const pk_analyzer pki_analyzer_rpm;
 
 static pki_frec g_rec;
+/* this test's analyzer and record, for the helpers of comp_test.h */
+#define run(p, len, vpath) ct_rerun(&pki_analyzer_rpm, &g_rec, p, len, vpath)
+#define comp(name)         ct_find(&g_rec, CT_ANY, name, CT_ANY)
 static char g_dir[64];
 static uint8_t *g_rpm, *g_db;
 static size_t g_rpm_len, g_db_len;
-
-static size_t run(const void *p, size_t len, const char *vpath)
-{
-    pki_frec_fini(&g_rec);
-    assert_int_equal(pki_frec_init(&g_rec), PK_OK);
-    pk_bytes b = {p, len};
-    assert_int_equal(pki_harness_run(&pki_analyzer_rpm, b, vpath, &g_rec), PK_OK);
-    return json_array_size(g_rec.components);
-}
-
-static const char *str(json_t *c, const char *key)
-{
-    const char *v = json_string_value(json_object_get(c, key));
-    return v ? v : "";
-}
-
-static const char *attr(json_t *c, const char *key)
-{
-    const char *v = json_string_value(json_object_get(json_object_get(c, "attrs"), key));
-    return v ? v : "";
-}
-
-static uint8_t *slurp(const char *path, size_t *len)
-{
-    FILE *f = fopen(path, "rb");
-    if (!f)
-        return NULL;
-    fseek(f, 0, SEEK_END);
-    long n = ftell(f);
-    fseek(f, 0, SEEK_SET);
-    uint8_t *d = malloc((size_t)n + 1);
-    if (d && fread(d, 1, (size_t)n, f) != (size_t)n) {
-        free(d);
-        d = NULL;
-    }
-    fclose(f);
-    *len = (size_t)n;
-    return d;
-}
 
 static const char spec[] = "Name: pk-hello\nVersion: 1.2\nRelease: 3.fc39\nEpoch: 2\n"
                            "Summary: test package\nLicense: MIT\nVendor: Fedora Project\n"
@@ -122,7 +88,7 @@ static int make_bdb(void)
     if (system(cmd) != 0)
         return -1;
     snprintf(path, sizeof path, "%s/bdb/Packages", g_dir);
-    g_bdb = slurp(path, &g_bdb_len);
+    g_bdb = fx_read(path, &g_bdb_len);
     return g_bdb ? 0 : -1;
 }
 
@@ -216,9 +182,9 @@ static int setup(void **st)
     if (system(cmd) != 0)
         return -1;
     snprintf(path, sizeof path, "%s/x.rpm", g_dir);
-    g_rpm = slurp(path, &g_rpm_len);
+    g_rpm = fx_read(path, &g_rpm_len);
     snprintf(path, sizeof path, "%s/db/rpmdb.sqlite", g_dir);
-    g_db = slurp(path, &g_db_len);
+    g_db = fx_read(path, &g_db_len);
     return g_rpm && g_db && make_bdb() == 0 && make_ndb() == 0 ? 0 : -1;
 }
 
@@ -241,20 +207,20 @@ static int teardown(void **st)
 
 static void check_identity(json_t *c)
 {
-    assert_string_equal(str(c, "type"), "rpm");
-    assert_string_equal(str(c, "ns"), "fedora");
-    assert_string_equal(str(c, "name"), "pk-hello");
-    assert_string_equal(str(c, "version"), "1.2-3.fc39");
-    assert_string_equal(str(c, "arch"), "x86_64");
-    assert_string_equal(attr(c, "epoch"), "2");
-    assert_string_equal(attr(c, "license"), "MIT");
-    assert_string_equal(attr(c, "supplier"), "Fedora Project");
-    assert_string_equal(attr(c, "homepage"), "https://example.org/hello");
-    assert_string_equal(attr(c, "description"), "test package");
-    assert_string_equal(attr(c, "source_name"), "pk-hello");
-    assert_string_equal(attr(c, "source_version"), "1.2-3.fc39");
+    assert_string_equal(ct_str(c, "type"), "rpm");
+    assert_string_equal(ct_str(c, "ns"), "fedora");
+    assert_string_equal(ct_str(c, "name"), "pk-hello");
+    assert_string_equal(ct_str(c, "version"), "1.2-3.fc39");
+    assert_string_equal(ct_str(c, "arch"), "x86_64");
+    assert_string_equal(ct_attr_str(c, "epoch"), "2");
+    assert_string_equal(ct_attr_str(c, "license"), "MIT");
+    assert_string_equal(ct_attr_str(c, "supplier"), "Fedora Project");
+    assert_string_equal(ct_attr_str(c, "homepage"), "https://example.org/hello");
+    assert_string_equal(ct_attr_str(c, "description"), "test package");
+    assert_string_equal(ct_attr_str(c, "source_name"), "pk-hello");
+    assert_string_equal(ct_attr_str(c, "source_version"), "1.2-3.fc39");
     /* "pk-hello(x86-64)" and "pk-hello" itself are not other names */
-    assert_string_equal(attr(c, "provides"), "hello-api");
+    assert_string_equal(ct_attr_str(c, "provides"), "hello-api");
     /* bash and coreutils; /bin/sh and rpmlib(...) are not package names */
     json_t *d = json_object_get(c, "deps");
     assert_int_equal(json_array_size(d), 2);
@@ -262,25 +228,12 @@ static void check_identity(json_t *c)
     assert_string_equal(json_string_value(json_array_get(json_array_get(d, 1), 0)), "coreutils");
 }
 
-static json_t *comp(const char *name)
-{
-    size_t i;
-    json_t *c;
-    json_array_foreach(g_rec.components, i, c)
-    {
-        if (strcmp(str(c, "name"), name) == 0)
-            return c;
-    }
-    fail_msg("no component %s", name);
-    return NULL;
-}
-
 static void check_big(json_t *c)
 {
-    assert_string_equal(str(c, "ns"), "rocky");
-    assert_string_equal(str(c, "version"), "0.9-1.el9");
-    assert_string_equal(str(c, "arch"), "noarch");
-    assert_string_equal(attr(c, "license"), "GPL-2.0-or-later");
+    assert_string_equal(ct_str(c, "ns"), "rocky");
+    assert_string_equal(ct_str(c, "version"), "0.9-1.el9");
+    assert_string_equal(ct_str(c, "arch"), "noarch");
+    assert_string_equal(ct_attr_str(c, "license"), "GPL-2.0-or-later");
     json_t *files = json_object_get(c, "files");
     assert_int_equal(json_array_size(files), 601); /* the directory and its files */
     assert_string_equal(json_string_value(json_array_get(files, 0)), "usr/share/pkbig");
@@ -294,11 +247,11 @@ static void test_rpm_file(void **st)
     assert_int_equal(run(g_rpm, g_rpm_len, "dist/x.rpm"), 1);
     json_t *c = json_array_get(g_rec.components, 0);
     check_identity(c);
-    assert_string_equal(str(c, "rule"), "rpm-header");
-    assert_string_equal(str(c, "scope"), "dist/x.rpm!/");
+    assert_string_equal(ct_str(c, "rule"), "rpm-header");
+    assert_string_equal(ct_str(c, "scope"), "dist/x.rpm!/");
     assert_string_equal(json_string_value(json_array_get(json_object_get(c, "owns"), 0)),
                         "dist/x.rpm!/");
-    assert_string_equal(str(c, "record"), "Package: pk-hello");
+    assert_string_equal(ct_str(c, "record"), "Package: pk-hello");
     assert_true(json_integer_value(json_object_get(c, "offset")) > 96);
 }
 
@@ -314,8 +267,8 @@ static void test_rpmdb(void **st)
         assert_int_equal(run(g_db, g_db_len, paths[i]), 2);
         json_t *c = comp("pk-hello");
         check_identity(c);
-        assert_string_equal(str(c, "rule"), "rpmdb-sqlite");
-        assert_string_equal(str(c, "scope"), scopes[i]);
+        assert_string_equal(ct_str(c, "rule"), "rpmdb-sqlite");
+        assert_string_equal(ct_str(c, "scope"), scopes[i]);
         json_t *files = json_object_get(c, "files");
         assert_int_equal(json_array_size(files), 2);
         assert_string_equal(json_string_value(json_array_get(files, 0)), "usr/bin/pk-hello");
@@ -333,8 +286,8 @@ static void test_bdb(void **st)
     assert_int_equal(run(g_bdb, g_bdb_len, "c7.tar!/var/lib/rpm/Packages"), 2);
     json_t *c = comp("pk-hello");
     check_identity(c);
-    assert_string_equal(str(c, "rule"), "rpmdb-bdb");
-    assert_string_equal(str(c, "scope"), "c7.tar!/");
+    assert_string_equal(ct_str(c, "rule"), "rpmdb-bdb");
+    assert_string_equal(ct_str(c, "scope"), "c7.tar!/");
     assert_int_equal(json_array_size(json_object_get(c, "files")), 2);
     check_big(comp("pk-big"));
     /* hostile: every truncation at page granularity, corrupt pages */
@@ -360,8 +313,8 @@ static void test_ndb(void **st)
     assert_int_equal(run(g_ndb, g_ndb_len, "sles.tar!/usr/lib/sysimage/rpm/Packages.db"), 2);
     json_t *c = comp("pk-hello");
     check_identity(c);
-    assert_string_equal(str(c, "rule"), "rpmdb-ndb");
-    assert_string_equal(str(c, "scope"), "sles.tar!/");
+    assert_string_equal(ct_str(c, "rule"), "rpmdb-ndb");
+    assert_string_equal(ct_str(c, "scope"), "sles.tar!/");
     check_big(comp("pk-big"));
     uint8_t *m = malloc(g_ndb_len);
     assert_non_null(m);

@@ -11,6 +11,8 @@
 
 #include "walk/emit_int.h"
 #include "walk/harness_int.h"
+#include "comp_test.h"
+#include "fixture.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -19,90 +21,17 @@
 
 extern const pk_analyzer pki_analyzer_rust;
 
-static char dir[64];
+#define comp(rec, name) ct_find(rec, CT_ANY, name, CT_ANY)
+
 static int have_mingw;
 
-static int sh(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-static int sh(const char *fmt, ...)
-{
-    char cmd[4096], full[4400];
-    va_list ap;
-    va_start(ap, fmt);
-    vsnprintf(cmd, sizeof cmd, fmt, ap);
-    va_end(ap);
-    snprintf(full, sizeof full, "cd %s && (%s) >>build.log 2>&1", dir, cmd);
-    return system(full);
-}
-
-static void put(const char *name, const char *text)
-{
-    char p[256];
-    snprintf(p, sizeof p, "%s/%s", dir, name);
-    FILE *f = fopen(p, "wb");
-    assert_non_null(f);
-    fputs(text, f);
-    fclose(f);
-}
-
-static uint8_t *slurp(const char *name, size_t *n)
-{
-    char p[256];
-    snprintf(p, sizeof p, "%s/%s", dir, name);
-    FILE *f = fopen(p, "rb");
-    if (!f)
-        fail_msg("fixture %s missing (see %s/build.log)", name, dir);
-    fseek(f, 0, SEEK_END);
-    long len = ftell(f);
-    fseek(f, 0, SEEK_SET);
-    uint8_t *b = malloc((size_t)len + 1);
-    assert_non_null(b);
-    assert_int_equal(fread(b, 1, (size_t)len, f), (size_t)len);
-    fclose(f);
-    *n = (size_t)len;
-    return b;
-}
-
+/* A fixture file, run through the analyzer under its own name. */
 static void run_file(const char *name, pki_frec *rec)
 {
     size_t n;
-    uint8_t *b = slurp(name, &n);
-    assert_int_equal(pki_frec_init(rec), PK_OK);
-    pk_bytes bb = {b, n};
-    assert_int_equal(pki_harness_run(&pki_analyzer_rust, bb, name, rec), PK_OK);
+    uint8_t *b = fx_slurp(name, &n);
+    ct_run(&pki_analyzer_rust, rec, b, n, name);
     free(b);
-}
-
-static json_t *comp(const pki_frec *r, const char *name)
-{
-    json_t *o;
-    size_t i;
-    json_array_foreach(r->components, i, o)
-    {
-        const char *n = json_string_value(json_object_get(o, "name"));
-        if (n && strcmp(n, name) == 0)
-            return o;
-    }
-    fail_msg("no component %s", name);
-    return NULL;
-}
-
-static const char *str(json_t *o, const char *key)
-{
-    const char *s = json_string_value(json_object_get(o, key));
-    return s ? s : "(absent)";
-}
-
-static const char *attr(json_t *o, const char *key)
-{
-    return str(json_object_get(o, "attrs"), key);
-}
-
-static void assert_dep(json_t *o, size_t i, const char *name, const char *version)
-{
-    json_t *d = json_array_get(json_object_get(o, "deps"), i);
-    assert_non_null(d);
-    assert_string_equal(json_string_value(json_array_get(d, 0)), name);
-    assert_string_equal(json_string_value(json_array_get(d, 1)), version);
 }
 
 static const char packages[] =
@@ -117,47 +46,46 @@ static const char packages[] =
 static int setup(void **st)
 {
     (void)st;
-    snprintf(dir, sizeof dir, "/tmp/pk-rust-XXXXXX");
-    if (!mkdtemp(dir))
+    if (fx_mkdtemp("/tmp/pk-rust-XXXXXX") != 0)
         return -1;
-    put("pkg.json", packages);
-    put("notpkgs.json", "{\"crates\": []}");
-    put("main.c",
-        "#include <stdio.h>\n"
-        "const char *p[] = {\n"
-        " \"/home/ci/.cargo/registry/src/index.crates.io-6f17d22bba15001f/serde-1.0.188/src/de/"
-        "mod.rs\",\n"
-        " \"/home/ci/.cargo/registry/src/index.crates.io-6f17d22bba15001f/serde-1.0.188/src/"
-        "lib.rs\","
-        "\n"
-        " \"C:\\\\Users\\\\ci\\\\.cargo\\\\registry\\\\src\\\\github.com-1ecc6299db9ec823\\\\"
-        "windows-sys-0.48.0\\\\src\\\\lib.rs\",\n"
-        " \"/cargo/registry/src/my.registry-0123456789abcdef/tokio-macros-2.0.0-beta.2+meta/src/"
-        "x.rs\",\n"
-        " \"/cargo/registry/src/my.registry-0123456789abcdef/not-a-version/src/x.rs\",\n"
-        " \"/r/.cargo/registry/src/idx/nohash-1.0.0/src/x.rs\",\n"
-        " \"/r/.cargo/git/checkouts/foo-1.0.0/src/x.rs\",\n"
-        "};\n"
-        "int main(int c, char **v) { (void)v; puts(p[c % 7]); return 0; }\n");
+    fx_put("pkg.json", packages);
+    fx_put("notpkgs.json", "{\"crates\": []}");
+    fx_put("main.c",
+           "#include <stdio.h>\n"
+           "const char *p[] = {\n"
+           " \"/home/ci/.cargo/registry/src/index.crates.io-6f17d22bba15001f/serde-1.0.188/src/de/"
+           "mod.rs\",\n"
+           " \"/home/ci/.cargo/registry/src/index.crates.io-6f17d22bba15001f/serde-1.0.188/src/"
+           "lib.rs\","
+           "\n"
+           " \"C:\\\\Users\\\\ci\\\\.cargo\\\\registry\\\\src\\\\github.com-1ecc6299db9ec823\\\\"
+           "windows-sys-0.48.0\\\\src\\\\lib.rs\",\n"
+           " \"/cargo/registry/src/my.registry-0123456789abcdef/tokio-macros-2.0.0-beta.2+meta/src/"
+           "x.rs\",\n"
+           " \"/cargo/registry/src/my.registry-0123456789abcdef/not-a-version/src/x.rs\",\n"
+           " \"/r/.cargo/registry/src/idx/nohash-1.0.0/src/x.rs\",\n"
+           " \"/r/.cargo/git/checkouts/foo-1.0.0/src/x.rs\",\n"
+           "};\n"
+           "int main(int c, char **v) { (void)v; puts(p[c % 7]); return 0; }\n");
     have_mingw = system("command -v x86_64-w64-mingw32-gcc >/dev/null 2>&1") == 0;
     const char *py =
         "import sys, zlib; open(sys.argv[2], 'wb').write(zlib.compress(open(sys.argv[1], "
         "'rb').read(), 9))";
-    if (sh("cc -O0 -o plain main.c && python3 -c \"%s\" pkg.json pkg.z && "
-           "python3 -c \"%s\" notpkgs.json notpkgs.z && "
-           "python3 -c \"import zlib; open('bomb.z','wb').write(zlib.compress(b' ' * (9 << 20), "
-           "9))\" "
-           "&& head -c 120 pkg.z > cut.z && "
-           "objcopy --add-section .dep-v0=pkg.z plain audited && "
-           "objcopy --add-section .dep-v0=cut.z plain cut && "
-           "objcopy --add-section .dep-v0=bomb.z plain bomb && "
-           "objcopy --add-section .dep-v0=notpkgs.z plain notpkgs",
-           py, py) != 0)
+    if (fx_sh("cc -O0 -o plain main.c && python3 -c \"%s\" pkg.json pkg.z && "
+              "python3 -c \"%s\" notpkgs.json notpkgs.z && "
+              "python3 -c \"import zlib; open('bomb.z','wb').write(zlib.compress(b' ' * (9 << 20), "
+              "9))\" "
+              "&& head -c 120 pkg.z > cut.z && "
+              "objcopy --add-section .dep-v0=pkg.z plain audited && "
+              "objcopy --add-section .dep-v0=cut.z plain cut && "
+              "objcopy --add-section .dep-v0=bomb.z plain bomb && "
+              "objcopy --add-section .dep-v0=notpkgs.z plain notpkgs",
+              py, py) != 0)
         return -1;
-    if (have_mingw && sh("x86_64-w64-mingw32-gcc -O0 -o plain.exe main.c && "
-                         "x86_64-w64-mingw32-objcopy --add-section .dep-v0=pkg.z "
-                         "--set-section-flags .dep-v0=contents,readonly,data "
-                         "plain.exe audited.exe") != 0)
+    if (have_mingw && fx_sh("x86_64-w64-mingw32-gcc -O0 -o plain.exe main.c && "
+                            "x86_64-w64-mingw32-objcopy --add-section .dep-v0=pkg.z "
+                            "--set-section-flags .dep-v0=contents,readonly,data "
+                            "plain.exe audited.exe") != 0)
         return -1;
     return 0;
 }
@@ -165,33 +93,31 @@ static int setup(void **st)
 static int teardown(void **st)
 {
     (void)st;
-    char cmd[256];
-    snprintf(cmd, sizeof cmd, "rm -rf %s", dir);
-    return system(cmd) == 0 ? 0 : -1;
+    return fx_remove();
 }
 
 static void check_audited(const pki_frec *rec)
 {
     assert_int_equal(json_array_size(rec->components), 4); /* no panic-path components */
     json_t *a = comp(rec, "myapp");
-    assert_string_equal(str(a, "type"), "cargo");
-    assert_string_equal(str(a, "version"), "0.3.1");
-    assert_string_equal(str(a, "kind"), "application");
+    assert_string_equal(ct_str(a, "type"), "cargo");
+    assert_string_equal(ct_str(a, "version"), "0.3.1");
+    assert_string_equal(ct_str(a, "kind"), "application");
     assert_true(json_is_true(json_object_get(a, "self")));
-    assert_string_equal(str(a, "rule"), "cargo-auditable");
-    assert_string_equal(str(a, "method"), "binary-analysis");
-    assert_string_equal(str(a, "record"), ".dep-v0");
-    assert_string_equal(attr(a, "cargo_source"), "local");
+    assert_string_equal(ct_str(a, "rule"), "cargo-auditable");
+    assert_string_equal(ct_str(a, "method"), "binary-analysis");
+    assert_string_equal(ct_str(a, "record"), ".dep-v0");
+    assert_string_equal(ct_attr_str(a, "cargo_source"), "local");
     assert_int_equal(json_array_size(json_object_get(a, "deps")), 2); /* index 9 dropped */
-    assert_dep(a, 0, "serde", "1.0.188");
-    assert_dep(a, 1, "mygit", "0.1.0");
+    ct_assert_dep(a, 0, "serde", "1.0.188");
+    ct_assert_dep(a, 1, "mygit", "0.1.0");
     json_t *s = comp(rec, "serde");
-    assert_string_equal(str(s, "kind"), "library");
+    assert_string_equal(ct_str(s, "kind"), "library");
     assert_null(json_object_get(s, "self"));
-    assert_string_equal(attr(s, "cargo_source"), "crates.io");
-    assert_dep(s, 0, "cc", "1.0.83");
-    assert_string_equal(attr(comp(rec, "mygit"), "cargo_source"), "git");
-    assert_string_equal(attr(comp(rec, "cc"), "cargo_kind"), "build");
+    assert_string_equal(ct_attr_str(s, "cargo_source"), "crates.io");
+    ct_assert_dep(s, 0, "cc", "1.0.83");
+    assert_string_equal(ct_attr_str(comp(rec, "mygit"), "cargo_source"), "git");
+    assert_string_equal(ct_attr_str(comp(rec, "cc"), "cargo_kind"), "build");
 }
 
 static void test_audited_elf(void **st)
@@ -202,7 +128,7 @@ static void test_audited_elf(void **st)
     check_audited(&rec);
     /* the section's range: the zlib stream objcopy copied in */
     size_t zn, n;
-    uint8_t *z = slurp("pkg.z", &zn), *b = slurp("audited", &n);
+    uint8_t *z = fx_slurp("pkg.z", &zn), *b = fx_slurp("audited", &n);
     json_t *a = comp(&rec, "myapp");
     json_int_t off = json_integer_value(json_object_get(a, "offset"));
     assert_int_equal(json_integer_value(json_object_get(a, "length")), zn);
@@ -230,13 +156,13 @@ static void test_panic_paths(void **st)
     run_file("plain", &rec);
     assert_int_equal(json_array_size(rec.components), 3); /* serde once */
     json_t *s = comp(&rec, "serde");
-    assert_string_equal(str(s, "type"), "cargo");
-    assert_string_equal(str(s, "version"), "1.0.188");
-    assert_string_equal(str(s, "rule"), "rust-panic-path");
+    assert_string_equal(ct_str(s, "type"), "cargo");
+    assert_string_equal(ct_str(s, "version"), "1.0.188");
+    assert_string_equal(ct_str(s, "rule"), "rust-panic-path");
     assert_int_equal(json_integer_value(json_object_get(s, "confidence")), 40);
-    assert_string_equal(str(s, "matched"), "serde-1.0.188");
-    assert_string_equal(str(comp(&rec, "windows-sys"), "version"), "0.48.0");
-    assert_string_equal(str(comp(&rec, "tokio-macros"), "version"), "2.0.0-beta.2+meta");
+    assert_string_equal(ct_str(s, "matched"), "serde-1.0.188");
+    assert_string_equal(ct_str(comp(&rec, "windows-sys"), "version"), "0.48.0");
+    assert_string_equal(ct_str(comp(&rec, "tokio-macros"), "version"), "2.0.0-beta.2+meta");
     pki_frec_fini(&rec);
 }
 
@@ -249,18 +175,19 @@ static void test_real_rustc(void **st)
     if (system("command -v rustc >/dev/null 2>&1") != 0)
         skip();
     const char *src = "cargo/registry/src/index.crates.io-6f17d22bba15001f/pkcrate-0.7.1/src";
-    assert_int_equal(sh("mkdir -p %s", src), 0);
+    assert_int_equal(fx_sh("mkdir -p %s", src), 0);
     char path[256];
     snprintf(path, sizeof path, "%s/main.rs", src);
-    put(path, "fn main() {\n    let v: Vec<usize> = std::env::args().map(|a| a.len()).collect();\n"
-              "    if v.len() > 100 {\n        panic!(\"too many arguments\");\n    }\n"
-              "    println!(\"{}\", v[v.len() - 1]);\n}\n");
-    assert_int_equal(sh("rustc -O -o realrust %s/%s", dir, path), 0);
+    fx_put(path,
+           "fn main() {\n    let v: Vec<usize> = std::env::args().map(|a| a.len()).collect();\n"
+           "    if v.len() > 100 {\n        panic!(\"too many arguments\");\n    }\n"
+           "    println!(\"{}\", v[v.len() - 1]);\n}\n");
+    assert_int_equal(fx_sh("rustc -O -o realrust %s/%s", fx_dir, path), 0);
     pki_frec rec;
     run_file("realrust", &rec);
     json_t *c = comp(&rec, "pkcrate");
-    assert_string_equal(str(c, "version"), "0.7.1");
-    assert_string_equal(str(c, "rule"), "rust-panic-path");
+    assert_string_equal(ct_str(c, "version"), "0.7.1");
+    assert_string_equal(ct_str(c, "rule"), "rust-panic-path");
     pki_frec_fini(&rec);
 }
 
@@ -273,7 +200,7 @@ static void test_hostile_sections(void **st)
         pki_frec rec;
         run_file(names[i], &rec);
         assert_int_equal(json_array_size(rec.components), 3);
-        assert_string_equal(str(comp(&rec, "serde"), "rule"), "rust-panic-path");
+        assert_string_equal(ct_str(comp(&rec, "serde"), "rule"), "rust-panic-path");
         pki_frec_fini(&rec);
     }
 }
