@@ -6,6 +6,7 @@ PK_ANALYZER(macho)
 PK_ANALYZER(embedded)
 PK_ANALYZER(strings)
 PK_ANALYZER(crypto)
+PK_ANALYZER(keys)
 /* inventory: package databases, manifests, build info, version banners */
 PK_ANALYZER(dpkg)
 PK_ANALYZER(rpm)
