@@ -7,8 +7,8 @@
  * claims: the inventory (include/parakh/inventory.h) does that after the walk,
  * over every file of the scan.
  *
- * Ownership: every string is copied; a pk_component handle is valid only until
- * the callback returns. */
+ * Ownership: every string is copied; a pk_component handle is valid until the
+ * next pk_emit_component() call or the callback's return, whichever is first. */
 #ifndef PARAKH_COMPONENT_H
 #define PARAKH_COMPONENT_H
 
@@ -76,8 +76,8 @@ typedef struct pk_component_spec {
 } pk_component_spec;
 
 /* Adds a component (with one piece of evidence) for the current file.
- * *out (NULLABLE) receives a handle for the setters below, valid until the
- * callback returns. PK_E_MISUSE without a name or type; PK_E_LIMIT past the
+ * *handle (NULLABLE) receives a handle for the setters below, valid until the
+ * next pk_emit_component() or the callback's return. PK_E_MISUSE without a name or type; PK_E_LIMIT past the
  * per-file cap (the component is dropped and counted). */
 PK_API pk_status pk_emit_component(pk_emit *out, const pk_component_spec *spec,
                                    pk_component **handle);
