@@ -77,8 +77,8 @@ typedef struct pk_component_spec {
 
 /* Adds a component (with one piece of evidence) for the current file.
  * *handle (NULLABLE) receives a handle for the setters below, valid until the
- * next pk_emit_component() or the callback's return. PK_E_MISUSE without a name or type; PK_E_LIMIT past the
- * per-file cap (the component is dropped and counted). */
+ * next pk_emit_component() or the callback's return. PK_E_MISUSE without a name or type; PK_E_LIMIT
+ * past the per-file cap (the component is dropped and counted). */
 PK_API pk_status pk_emit_component(pk_emit *out, const pk_component_spec *spec,
                                    pk_component **handle);
 
