@@ -49,4 +49,15 @@ void pki_arena_free(pki_arena *a);
 /* Monotonic milliseconds. */
 uint64_t pki_now_ms(void);
 
+/* Lowercase hex of b[0..n) into out, which holds 2n+1 bytes. */
+void pki_hex(const uint8_t *b, size_t n, char *out);
+/* Decodes base64 from s[0..n), stopping at '=' or the end. Flags:
+ * PKI_B64_URL also accepts the URL-safe '-' and '_'; PKI_B64_SKIP skips bytes
+ * outside the alphabet (line breaks in PEM), else such a byte ends the
+ * decoding with SIZE_MAX. Returns how many bytes the input decodes to; at most
+ * cap are written to out, so a result above cap means out was too small. */
+#define PKI_B64_URL  0x1u
+#define PKI_B64_SKIP 0x2u
+size_t pki_b64_decode(const char *s, size_t n, uint8_t *out, size_t cap, unsigned flags);
+
 #endif

@@ -11,16 +11,6 @@ static const char *jstr(const json_t *o, const char *k)
     return json_string_value(json_object_get(o, k));
 }
 
-static void hex(const uint8_t *b, size_t n, char *out)
-{
-    static const char d[] = "0123456789abcdef";
-    for (size_t i = 0; i < n; i++) {
-        out[2 * i] = d[b[i] >> 4];
-        out[2 * i + 1] = d[b[i] & 15];
-    }
-    out[2 * n] = '\0';
-}
-
 static int alive(const pki_agg *g, size_t ci)
 {
     return g->ax[ci].redirect == SIZE_MAX;
@@ -35,9 +25,9 @@ static pk_status take_artifact(pki_agg *g, size_t ci, size_t f)
         return PK_OK;
     char h[65];
     c->file_vpath = pki_inv_str(g->inv, fr->vpath);
-    hex(fr->sha256, 32, h);
+    pki_hex(fr->sha256, 32, h);
     c->sha256 = pki_inv_str(g->inv, h);
-    hex(fr->sha1, 20, h);
+    pki_hex(fr->sha1, 20, h);
     c->sha1 = pki_inv_str(g->inv, h);
     if (!c->file_vpath || !c->sha256 || !c->sha1)
         return PK_E_NOMEM;
@@ -152,9 +142,9 @@ pk_status pki_agg_unattributed(pki_agg *g)
         c->unattributed = 1;
         c->file_vpath = pki_inv_str(g->inv, fr->vpath);
         char h[65];
-        hex(fr->sha256, 32, h);
+        pki_hex(fr->sha256, 32, h);
         c->sha256 = pki_inv_str(g->inv, h);
-        hex(fr->sha1, 20, h);
+        pki_hex(fr->sha1, 20, h);
         c->sha1 = pki_inv_str(g->inv, h);
         if (!c->name || !c->file_vpath || !c->sha256 || !c->sha1)
             return PK_E_NOMEM;
@@ -306,7 +296,7 @@ pk_status pki_agg_subject(pki_agg *g)
         size_t f = pki_smap_get(&g->fmap, p);
         if (!s->inputs[0].is_dir && f != SIZE_MAX && s->files[f].hashed) {
             char h[65];
-            hex(s->files[f].sha256, 32, h);
+            pki_hex(s->files[f].sha256, 32, h);
             inv->subject.sha256 = pki_inv_str(inv, h);
         }
     } else {

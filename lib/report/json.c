@@ -5,14 +5,10 @@
 
 static json_t *hex(const uint8_t *p, size_t n)
 {
-    static const char h[] = "0123456789abcdef";
     char buf[2 * PK_EVIDENCE_MAX + 1];
     if (n > PK_EVIDENCE_MAX)
         n = PK_EVIDENCE_MAX;
-    for (size_t i = 0; i < n; i++) {
-        buf[2 * i] = h[p[i] >> 4];
-        buf[2 * i + 1] = h[p[i] & 15];
-    }
+    pki_hex(p, n, buf);
     return json_stringn(buf, 2 * n);
 }
 

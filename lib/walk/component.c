@@ -47,16 +47,6 @@ static int set_str(json_t *o, const char *key, const char *v)
     return j ? json_object_set_new(o, key, j) : -1;
 }
 
-static void hex(const uint8_t *b, size_t n, char *out)
-{
-    static const char d[] = "0123456789abcdef";
-    for (size_t i = 0; i < n; i++) {
-        out[2 * i] = d[b[i] >> 4];
-        out[2 * i + 1] = d[b[i] & 15];
-    }
-    out[2 * n] = '\0';
-}
-
 static int is_zero(const uint8_t *b, size_t n)
 {
     for (size_t i = 0; i < n; i++)
@@ -116,9 +106,9 @@ pk_status pk_emit_component(pk_emit *out, const pk_component_spec *spec, pk_comp
     }
     if ((spec->flags & PK_CF_SELF) && f->size && !is_zero(f->sha256, 32)) {
         char hx[65];
-        hex(f->sha256, 32, hx);
+        pki_hex(f->sha256, 32, hx);
         bad |= set_str(o, "sha256", hx);
-        hex(f->sha1, 20, hx);
+        pki_hex(f->sha1, 20, hx);
         bad |= set_str(o, "sha1", hx);
     }
     if (bad || json_array_append_new(r->components, o) != 0) {

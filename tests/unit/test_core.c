@@ -225,6 +225,32 @@ static void test_scan_api(void **st)
     pk_scan_free(NULL);
 }
 
+/* Hex and base64 (lib/core/codec.c), used by npm, .NET, keys and the inventory. */
+static void test_codec(void **st)
+{
+    (void)st;
+    char hx[9];
+    pki_hex((const uint8_t *)"\x00\xab\xff\x10", 4, hx);
+    assert_string_equal(hx, "00abff10");
+    uint8_t out[16];
+    const char *s = "aGVsbG8=";
+    assert_int_equal(pki_b64_decode(s, strlen(s), out, sizeof out, 0), 5);
+    assert_memory_equal(out, "hello", 5);
+    /* "+/" and its URL-safe form "-_" decode to the same bytes only with PKI_B64_URL */
+    uint8_t a[3], b[3];
+    assert_int_equal(pki_b64_decode("++//", 4, a, 3, 0), 3);
+    assert_int_equal(pki_b64_decode("--__", 4, b, 3, PKI_B64_URL), 3);
+    assert_memory_equal(a, b, 3);
+    assert_int_equal(pki_b64_decode("--__", 4, b, 3, 0), SIZE_MAX);
+    /* PEM lines: breaks skipped only when asked */
+    assert_int_equal(pki_b64_decode("aGVs\nbG8=", 9, out, sizeof out, PKI_B64_SKIP), 5);
+    assert_int_equal(pki_b64_decode("aGVs\nbG8=", 9, out, sizeof out, 0), SIZE_MAX);
+    /* a small buffer: the full length is returned, only cap bytes written */
+    memset(out, 0, sizeof out);
+    assert_int_equal(pki_b64_decode(s, strlen(s), out, 2, 0), 5);
+    assert_memory_equal(out, "he\0", 3);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -233,6 +259,7 @@ int main(void)
         cmocka_unit_test(test_vpath),    cmocka_unit_test(test_escapes),
         cmocka_unit_test(test_ftype),    cmocka_unit_test(test_status),
         cmocka_unit_test(test_scan_api), cmocka_unit_test(test_linkmap),
+        cmocka_unit_test(test_codec),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -37,48 +37,15 @@ static const char *jstr(const json_t *o, const char *key)
     return s && *s ? s : NULL;
 }
 
-static int b64val(unsigned char c)
-{
-    if (c >= 'A' && c <= 'Z')
-        return c - 'A';
-    if (c >= 'a' && c <= 'z')
-        return c - 'a' + 26;
-    if (c >= '0' && c <= '9')
-        return c - '0' + 52;
-    if (c == '+')
-        return 62;
-    if (c == '/')
-        return 63;
-    return -1;
-}
-
 /* "sha512-<base64 of 64 bytes>" as 128 hex digits; 0 if it is not that. */
 static int sha512_hex(const char *sri, char out[129])
 {
-    static const char hx[] = "0123456789abcdef";
-    if (!sri || strncmp(sri, "sha512-", 7) != 0)
+    uint8_t b[64];
+    if (!sri || strncmp(sri, "sha512-", 7) != 0 ||
+        pki_b64_decode(sri + 7, strlen(sri + 7), b, sizeof b, 0) != sizeof b)
         return 0;
-    unsigned acc = 0;
-    int bits = 0;
-    size_t n = 0;
-    for (const char *p = sri + 7; *p && *p != '='; p++) {
-        int v = b64val((unsigned char)*p);
-        if (v < 0)
-            return 0;
-        acc = (acc << 6) | (unsigned)v;
-        bits += 6;
-        if (bits >= 8) {
-            bits -= 8;
-            if (n == 64)
-                return 0;
-            unsigned b = (acc >> bits) & 0xff;
-            out[2 * n] = hx[b >> 4];
-            out[2 * n + 1] = hx[b & 15];
-            n++;
-        }
-    }
-    out[2 * n] = '\0';
-    return n == 64;
+    pki_hex(b, sizeof b, out);
+    return 1;
 }
 
 /* The entry for `key` in the runtime target, else in the first target that has it. */

@@ -14,13 +14,9 @@
 
 static void build_id_publish(pki_elf *e, pk_bytes d)
 {
-    static const char hex[] = "0123456789abcdef";
     char buf[BUILD_ID_MAX * 2 + 1];
     size_t n = d.len < BUILD_ID_MAX ? d.len : BUILD_ID_MAX;
-    for (size_t i = 0; i < n; i++) {
-        buf[2 * i] = hex[d.ptr[i] >> 4];
-        buf[2 * i + 1] = hex[d.ptr[i] & 0xf];
-    }
+    pki_hex(d.ptr, n, buf);
     pk_fact_set_strn(e->facts, "build_id", buf, 2 * n);
 }
 

@@ -4,47 +4,16 @@
  * block (RFC 4880 / RFC 9580). All reads go through pk_rd. */
 #include "keys_int.h"
 
+#include "../../core/core_int.h"
 #include "../../core/rd.h"
 
 #include <stdio.h>
 #include <string.h>
 
-static int b64v(uint8_t ch)
-{
-    if (ch >= 'A' && ch <= 'Z')
-        return ch - 'A';
-    if (ch >= 'a' && ch <= 'z')
-        return ch - 'a' + 26;
-    if (ch >= '0' && ch <= '9')
-        return ch - '0' + 52;
-    if (ch == '+')
-        return 62;
-    if (ch == '/')
-        return 63;
-    return -1;
-}
-
 size_t pki_keys_b64(const char *s, size_t n, uint8_t *out, size_t cap)
 {
-    uint32_t acc = 0;
-    unsigned nb = 0;
-    size_t w = 0;
-    for (size_t i = 0; i < n; i++) {
-        int v = b64v((uint8_t)s[i]);
-        if (s[i] == '=')
-            break;
-        if (v < 0)
-            continue;
-        acc = acc << 6 | (uint32_t)v;
-        nb += 6;
-        if (nb >= 8) {
-            nb -= 8;
-            if (w < cap)
-                out[w++] = (uint8_t)(acc >> nb);
-            acc &= (1u << nb) - 1u;
-        }
-    }
-    return w;
+    size_t w = pki_b64_decode(s, n, out, cap, PKI_B64_SKIP);
+    return w > cap ? cap : w;
 }
 
 /* An SSH string (uint32 length, bytes) of at most max bytes. */

@@ -3,28 +3,14 @@
  * requiring package's own node_modules, then each enclosing one up to the root. */
 #include "npm_int.h"
 
-#include <string.h>
+#include "../../core/core_int.h"
 
-static int b64val(unsigned char c)
-{
-    if (c >= 'A' && c <= 'Z')
-        return c - 'A';
-    if (c >= 'a' && c <= 'z')
-        return c - 'a' + 26;
-    if (c >= '0' && c <= '9')
-        return c - '0' + 52;
-    if (c == '+' || c == '-')
-        return 62;
-    if (c == '/' || c == '_')
-        return 63;
-    return -1;
-}
+#include <string.h>
 
 const char *pki_npm_integrity(const char *sri, char *out, size_t cap)
 {
-    static const char hx[] = "0123456789abcdef";
-    const char *p = sri;
-    while (p && *p) {
+    /* "sha512-<b64> sha1-<b64>": the first hash of a known algorithm that decodes whole */
+    for (const char *p = sri; p && *p; p = strchr(p, ' ')) {
         while (*p == ' ')
             p++;
         const char *alg = NULL;
@@ -36,33 +22,14 @@ const char *pki_npm_integrity(const char *sri, char *out, size_t cap)
             alg = "sha1";
             want = 20;
         }
-        const char *b = alg ? strchr(p, '-') + 1 : p;
-        size_t n = 0;
-        unsigned acc = 0;
-        int bits = 0, bad = 0;
-        for (; *b && *b != ' ' && *b != '='; b++) {
-            int v = b64val((unsigned char)*b);
-            if (v < 0) {
-                bad = 1;
-                break;
-            }
-            acc = (acc << 6) | (unsigned)v;
-            bits += 6;
-            if (bits >= 8) {
-                bits -= 8;
-                if (alg && 2 * n + 3 <= cap) {
-                    unsigned byte = (acc >> bits) & 0xff;
-                    out[2 * n] = hx[byte >> 4];
-                    out[2 * n + 1] = hx[byte & 15];
-                }
-                n++;
-            }
-        }
-        if (alg && !bad && n == want && 2 * n + 1 <= cap) {
-            out[2 * n] = '\0';
+        if (!alg || 2 * want + 1 > cap)
+            continue;
+        const char *b = strchr(p, '-') + 1;
+        uint8_t raw[64];
+        if (pki_b64_decode(b, strcspn(b, " "), raw, sizeof raw, PKI_B64_URL) == want) {
+            pki_hex(raw, want, out);
             return alg;
         }
-        p = strchr(p, ' ');
     }
     return NULL;
 }
