@@ -1,6 +1,7 @@
-/* The body shared by the fuzz targets of component analyzers: cap the input,
+/* The body shared by the fuzz targets of single analyzers: cap the input,
  * run one analyzer alone on it through the harness, check that every
- * component record's byte range lies inside the input, free. A target keeps
+ * finding's and every component record's byte range lies inside the input,
+ * free. A target keeps
  * its own vpath (or table of vpaths picked by the first byte) and any check
  * of its own. Header only: fuzz.cmake builds fuzz_<name>.c alone. */
 #ifndef PK_FUZZ_ANALYZER_H
@@ -22,10 +23,6 @@ int LLVMFuzzerTestOneInput(const uint8_t *d, size_t n);
  * traps on what it rejects. */
 typedef void (*pkf_check)(const json_t *comp, size_t n);
 
-/* Whether to check component ranges: the targets written before this helper
- * without the check keep running without it. */
-enum { PKF_NO_RANGES = 0, PKF_RANGES = 1 };
-
 /* Traps unless the record's offset and length, when it has them, lie inside
  * n bytes. */
 static inline void pkf_check_range(const json_t *c, size_t n)
@@ -39,10 +36,10 @@ static inline void pkf_check_range(const json_t *c, size_t n)
         __builtin_trap();
 }
 
-/* Runs `an` on d[0..n) (capped) as `vpath`, then the range check (if
- * `ranges`) and `check` (if not NULL) on every component record. */
+/* Runs `an` on d[0..n) (capped) as `vpath`, then the range checks and
+ * `check` (if not NULL) on every component record. */
 static inline int pkf_run(const pk_analyzer *an, const uint8_t *d, size_t n, const char *vpath,
-                          int ranges, pkf_check check)
+                          pkf_check check)
 {
     if (n > FUZZ_MAX_INPUT)
         n = FUZZ_MAX_INPUT;
@@ -51,12 +48,18 @@ static inline int pkf_run(const pk_analyzer *an, const uint8_t *d, size_t n, con
         return 0;
     pk_bytes b = {d, n};
     pki_harness_run(an, b, vpath, &rec);
+    for (size_t k = 0; k < rec.nfind; k++) {
+        const pk_finding *f = &rec.findings[k];
+        if (f->loc.offset != PK_LOC_NONE &&
+            (f->loc.offset > n || f->loc.length > n - f->loc.offset ||
+             f->evidence.len > n - f->loc.offset))
+            __builtin_trap();
+    }
     size_t i;
     json_t *c;
     json_array_foreach(rec.components, i, c)
     {
-        if (ranges)
-            pkf_check_range(c, n);
+        pkf_check_range(c, n);
         if (check)
             check(c, n);
     }
@@ -67,13 +70,13 @@ static inline int pkf_run(const pk_analyzer *an, const uint8_t *d, size_t n, con
 /* pkf_run where the first byte picks the file's role, paths[d[0] % npaths],
  * and the rest is its content. */
 static inline int pkf_run_role(const pk_analyzer *an, const uint8_t *d, size_t n,
-                               const char *const *paths, size_t npaths, int ranges)
+                               const char *const *paths, size_t npaths)
 {
     if (n < 1)
         return 0;
     if (n > FUZZ_MAX_INPUT)
         n = FUZZ_MAX_INPUT;
-    return pkf_run(an, d + 1, n - 1, paths[d[0] % npaths], ranges, NULL);
+    return pkf_run(an, d + 1, n - 1, paths[d[0] % npaths], NULL);
 }
 
 #endif

@@ -10,5 +10,5 @@ int LLVMFuzzerTestOneInput(const uint8_t *d, size_t n)
         "r.tar!/lib/apk/db/installed",
         "x.apk!/.PKGINFO",
     };
-    return pkf_run_role(&pki_analyzer_apk, d, n, paths, sizeof paths / sizeof paths[0], PKF_RANGES);
+    return pkf_run_role(&pki_analyzer_apk, d, n, paths, sizeof paths / sizeof paths[0]);
 }

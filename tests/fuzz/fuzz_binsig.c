@@ -16,5 +16,5 @@ static void check(const json_t *c, size_t n)
 
 int LLVMFuzzerTestOneInput(const uint8_t *d, size_t n)
 {
-    return pkf_run(&pki_analyzer_binsig, d, n, "fuzz/binsig", PKF_RANGES, check);
+    return pkf_run(&pki_analyzer_binsig, d, n, "fuzz/binsig", check);
 }

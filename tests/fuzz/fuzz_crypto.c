@@ -1,29 +1,9 @@
 /* Fuzz target for the crypto analyzer: runs it alone on the input (any file
  * type) and checks that every finding's range and evidence lie inside it.
  * Seeds: the .hex files in tests/fuzz/corpus/crypto/; crashes found: tests/fuzz/crashes/crypto/. */
-#include "walk/harness_int.h"
-
-#define FUZZ_MAX_INPUT (1u << 20) /* bigger inputs add time, not new paths */
-
-extern const pk_analyzer pki_analyzer_crypto;
-
-int LLVMFuzzerTestOneInput(const uint8_t *d, size_t n);
+#include "fuzz_analyzer.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *d, size_t n)
 {
-    if (n > FUZZ_MAX_INPUT)
-        n = FUZZ_MAX_INPUT;
-    pki_frec rec;
-    if (pki_frec_init(&rec) != PK_OK)
-        return 0;
-    pk_bytes b = {d, n};
-    pki_harness_run(&pki_analyzer_crypto, b, "fuzz/crypto", &rec);
-    for (size_t i = 0; i < rec.nfind; i++) {
-        const pk_finding *f = &rec.findings[i];
-        if (f->loc.offset > n || f->evidence.len > n - f->loc.offset ||
-            f->loc.length > n - f->loc.offset)
-            __builtin_trap();
-    }
-    pki_frec_fini(&rec);
-    return 0;
+    return pkf_run(&pki_analyzer_crypto, d, n, "fuzz/crypto", NULL);
 }

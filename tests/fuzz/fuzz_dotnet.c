@@ -4,5 +4,5 @@
 
 int LLVMFuzzerTestOneInput(const uint8_t *d, size_t n)
 {
-    return pkf_run(&pki_analyzer_dotnet, d, n, "img.tar!/app/A.deps.json", PKF_RANGES, NULL);
+    return pkf_run(&pki_analyzer_dotnet, d, n, "img.tar!/app/A.deps.json", NULL);
 }

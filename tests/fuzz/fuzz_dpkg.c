@@ -12,6 +12,5 @@ int LLVMFuzzerTestOneInput(const uint8_t *d, size_t n)
         "x.deb!/control.tar.xz!/control",  "var/lib/dpkg/info/libx1:amd64.list",
         "r/usr/share/doc/libx1/copyright",
     };
-    return pkf_run_role(&pki_analyzer_dpkg, d, n, paths, sizeof paths / sizeof paths[0],
-                        PKF_RANGES);
+    return pkf_run_role(&pki_analyzer_dpkg, d, n, paths, sizeof paths / sizeof paths[0]);
 }

@@ -7,5 +7,5 @@
 
 int LLVMFuzzerTestOneInput(const uint8_t *d, size_t n)
 {
-    return pkf_run(&pki_analyzer_golang, d, n, "fuzz/golang", PKF_RANGES, NULL);
+    return pkf_run(&pki_analyzer_golang, d, n, "fuzz/golang", NULL);
 }

@@ -12,6 +12,5 @@ int LLVMFuzzerTestOneInput(const uint8_t *d, size_t n)
         "lib/x-1.0.jar",
         "lib/x-1.0.jar",
     };
-    return pkf_run_role(&pki_analyzer_java, d, n, paths, sizeof paths / sizeof paths[0],
-                        PKF_RANGES);
+    return pkf_run_role(&pki_analyzer_java, d, n, paths, sizeof paths / sizeof paths[0]);
 }

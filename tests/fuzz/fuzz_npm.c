@@ -11,5 +11,5 @@ int LLVMFuzzerTestOneInput(const uint8_t *d, size_t n)
         "x.tgz!/package-lock.json",
         "app/node_modules/.package-lock.json",
     };
-    return pkf_run_role(&pki_analyzer_npm, d, n, paths, sizeof paths / sizeof paths[0], PKF_RANGES);
+    return pkf_run_role(&pki_analyzer_npm, d, n, paths, sizeof paths / sizeof paths[0]);
 }

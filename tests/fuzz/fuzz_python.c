@@ -12,6 +12,5 @@ int LLVMFuzzerTestOneInput(const uint8_t *d, size_t n)
         "usr/lib/python3/dist-packages/x-1.0.egg-info",
         "site-packages/x_y-1.0.dist-info/RECORD",
     };
-    return pkf_run_role(&pki_analyzer_python, d, n, paths, sizeof paths / sizeof paths[0],
-                        PKF_RANGES);
+    return pkf_run_role(&pki_analyzer_python, d, n, paths, sizeof paths / sizeof paths[0]);
 }

@@ -13,5 +13,5 @@ int LLVMFuzzerTestOneInput(const uint8_t *d, size_t n)
         "r.tar!/var/lib/rpm/Packages",
         "r.tar!/usr/lib/sysimage/rpm/Packages.db",
     };
-    return pkf_run_role(&pki_analyzer_rpm, d, n, paths, sizeof paths / sizeof paths[0], PKF_RANGES);
+    return pkf_run_role(&pki_analyzer_rpm, d, n, paths, sizeof paths / sizeof paths[0]);
 }

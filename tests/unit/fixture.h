@@ -10,6 +10,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 
+#include <parakh/parakh.h>
+
 /* The test's fixture directory, made by fx_mkdtemp. */
 static char fx_dir[64] __attribute__((unused));
 
@@ -88,6 +90,32 @@ static inline uint8_t *fx_slurp(const char *name, size_t *n)
     if (!b)
         fail_msg("fixture %s missing (see %s/build.log)", name, fx_dir);
     return b;
+}
+
+/* Writes buf[0..n) to `path`, scans it with one worker through the public API
+ * and returns the native JSON report (malloc'd; the caller frees it): for
+ * tests of what a whole pass sees, e.g. a pattern across a block boundary. */
+static inline char *fx_write_scan(const char *path, const void *buf, size_t n)
+{
+    FILE *f = fopen(path, "wb");
+    assert_non_null(f);
+    assert_int_equal(fwrite(buf, 1, n, f), n);
+    fclose(f);
+    pk_scan_opts o;
+    pk_scan_opts_default(&o);
+    o.jobs = 1;
+    pk_scan *s;
+    assert_int_equal(pk_scan_new(&o, &s), PK_OK);
+    assert_int_equal(pk_scan_add_path(s, path), PK_OK);
+    assert_int_equal(pk_scan_run(s), PK_OK);
+    char *rep = NULL;
+    size_t replen = 0;
+    FILE *m = open_memstream(&rep, &replen);
+    assert_non_null(m);
+    assert_int_equal(pk_report_write(s, "json", m), PK_OK);
+    fclose(m);
+    pk_scan_free(s);
+    return rep;
 }
 
 #endif

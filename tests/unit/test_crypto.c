@@ -16,6 +16,7 @@
 
 #include "analyzers/crypto/crypto_int.h"
 #include "walk/harness_int.h"
+#include "fixture.h"
 
 extern const pk_analyzer pki_analyzer_crypto;
 
@@ -479,29 +480,12 @@ static void test_block_boundary(void **st)
     size_t len = pki_cry_encode(rule("sha256-k"), 1, enc, sizeof enc);
     size_t at = 262144 - 13; /* straddles the first 256 KiB block boundary */
     memcpy(buf + at, enc, len);
-    FILE *f = fopen(path, "wb");
-    assert_non_null(f);
-    assert_int_equal(fwrite(buf, 1, n, f), n);
-    fclose(f);
+    char *rep = fx_write_scan(path, buf, n);
     free(buf);
-
-    pk_scan_opts o;
-    pk_scan_opts_default(&o);
-    o.jobs = 1;
-    pk_scan *s;
-    assert_int_equal(pk_scan_new(&o, &s), PK_OK);
-    assert_int_equal(pk_scan_add_path(s, path), PK_OK);
-    assert_int_equal(pk_scan_run(s), PK_OK);
-    char *rep = NULL;
-    size_t replen = 0;
-    FILE *m = open_memstream(&rep, &replen);
-    assert_int_equal(pk_report_write(s, "json", m), PK_OK);
-    fclose(m);
     assert_int_equal(count_str(rep, "\"PK-CRY-0001\""), 1);
     assert_non_null(strstr(rep, "at offset 262131"));
     assert_non_null(strstr(rep, "\"first_offset\": 262131"));
     free(rep);
-    pk_scan_free(s);
     unlink(path);
     rmdir(dir);
 }

@@ -11,6 +11,7 @@
 
 #include "match/match_int.h"
 #include "walk/harness_int.h"
+#include "fixture.h"
 
 extern const pk_analyzer pki_analyzer_strings;
 extern const pk_analyzer pki_analyzer_embedded;
@@ -146,28 +147,11 @@ static void test_strings_blocks(void **st)
     size_t tail = n - 2 * 8;
     for (size_t i = 0; i < 8; i++)
         buf[tail + 2 * i] = (uint8_t) "Endnotes"[i];
-    FILE *f = fopen(path, "wb");
-    assert_non_null(f);
-    assert_int_equal(fwrite(buf, 1, n, f), n);
-    fclose(f);
+    char *rep = fx_write_scan(path, buf, n);
     free(buf);
-
-    pk_scan_opts o;
-    pk_scan_opts_default(&o);
-    o.jobs = 1;
-    pk_scan *s;
-    assert_int_equal(pk_scan_new(&o, &s), PK_OK);
-    assert_int_equal(pk_scan_add_path(s, path), PK_OK);
-    assert_int_equal(pk_scan_run(s), PK_OK);
-    char *rep = NULL;
-    size_t replen = 0;
-    FILE *m = open_memstream(&rep, &replen);
-    assert_int_equal(pk_report_write(s, "json", m), PK_OK);
-    fclose(m);
     /* two UTF-16 strings, counted once each */
     assert_non_null(strstr(rep, "\"utf16le\": 2"));
     free(rep);
-    pk_scan_free(s);
     unlink(path);
     rmdir(dir);
 }
