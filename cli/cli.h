@@ -8,4 +8,39 @@
 void cli_progress(void *ud, const pk_progress *p);
 void cli_progress_end(void);
 
+enum { EXIT_CLEAN = 0, EXIT_FAILON = 1, EXIT_USAGE = 2, EXIT_INPUT = 3, EXIT_INTERRUPTED = 130 };
+
+/* What a command writes: a scan's report, an SBOM read with --input, or
+ * known vulnerabilities of an SBOM (parakh vulns). */
+typedef struct out_job {
+    pk_scan *scan;
+    pk_inventory *inv;
+    pk_vulns *vulns;
+    pk_report_opts ro;
+} out_job;
+/* Writes to path (through a temporary name: an existing report is replaced
+ * only by a complete one), or stdout when path is NULL; 0 or -1 (reported). */
+int cli_write_report(const out_job *j, const char *path);
+int cli_bad_value(const char *opt, const char *val);
+/* Parses a non-negative decimal, with K/M/G/T when size_suffix. */
+int cli_parse_u64(const char *s, uint64_t *out, int size_suffix);
+
+/* The knowledge-base options shared by scan, sbom and vulns. */
+typedef struct cli_vdb {
+    const char *path; /* --db, else $PARAKH_DB for scan; the default location for db/vulns */
+    int64_t max_age;  /* --max-db-age DAYS; -1 when not given */
+    const char *vex[16];
+    size_t nvex;
+} cli_vdb;
+/* Handles --db, --vex, --max-db-age (codes given by the caller); 1 if the
+ * option was one of them and was valid, -1 if invalid (message printed). */
+int cli_vdb_option(cli_vdb *o, const char *name, const char *arg);
+/* Opens the database, checks --max-db-age, matches inv; EXIT_* on failure
+ * (message printed), EXIT_CLEAN with *out set (NULL when no database is
+ * configured and `required` is 0). */
+int cli_vdb_match(const cli_vdb *o, int required, const pk_inventory *inv, pk_vulns **out);
+
+int cmd_db(int argc, char **argv);
+int cmd_vulns(int argc, char **argv);
+
 #endif

@@ -10,8 +10,6 @@
 #include <string.h>
 #include <unistd.h>
 
-enum { EXIT_CLEAN = 0, EXIT_FAILON = 1, EXIT_USAGE = 2, EXIT_INPUT = 3, EXIT_INTERRUPTED = 130 };
-
 static pk_scan *volatile g_scan;
 
 static void on_signal(int sig)
@@ -26,6 +24,9 @@ static void usage(FILE *f)
             "usage: parakh scan [options] PATH...\n"
             "       parakh sbom [options] PATH...      (scan; CycloneDX 1.6 to stdout)\n"
             "       parakh sbom [--format F] [-o FILE] --input SBOM\n"
+            "       parakh vulns [options] SBOM     (known vulnerabilities of an SBOM)\n"
+            "       parakh db import|status|export ...   (the vulnerability database;\n"
+            "                                             parakh db --help)\n"
             "       parakh version\n"
             "\n"
             "Takes each PATH (a file, a directory or any archive) apart safely and reports\n"
@@ -38,6 +39,11 @@ static void usage(FILE *f)
             "  --reproducible        SBOMs: fixed timestamp, serial number from the content\n"
             "  --input SBOM          parakh sbom: read a CycloneDX or SPDX JSON SBOM made\n"
             "                        elsewhere instead of scanning, and write it as --format\n"
+            "  --db FILE             match components against this vulnerability database\n"
+            "                        (default: $PARAKH_DB when set; else no matching)\n"
+            "  --vex FILE            a CycloneDX VEX document whose analysis overrides the\n"
+            "                        database (repeatable)\n"
+            "  --max-db-age DAYS     exit 3 when the database's data is older than DAYS\n"
             "  --fail-on SEV         exit 1 if a finding is SEV or worse:\n"
             "                        info, low, medium, high, critical, none (default: none)\n"
             "  -j, --jobs N          worker threads (default: number of cores)\n"
@@ -58,7 +64,7 @@ static void usage(FILE *f)
             pk_report_formats());
 }
 
-static int parse_u64(const char *s, uint64_t *out, int size_suffix)
+int cli_parse_u64(const char *s, uint64_t *out, int size_suffix)
 {
     char *end;
     errno = 0;
@@ -97,23 +103,19 @@ static int parse_u64(const char *s, uint64_t *out, int size_suffix)
     return 0;
 }
 
-static int bad_value(const char *opt, const char *val)
+int cli_bad_value(const char *opt, const char *val)
 {
     fprintf(stderr, "parakh: invalid value '%s' for %s (see parakh scan --help)\n", val ? val : "",
             opt);
     return EXIT_USAGE;
 }
 
-typedef struct out_job {
-    pk_scan *scan;     /* a scan's report, or */
-    pk_inventory *inv; /* an SBOM read with --input */
-    pk_report_opts ro;
-} out_job;
-
 static pk_status write_out(const out_job *j, FILE *f)
 {
     if (j->scan)
         return pk_report_write_opts(j->scan, &j->ro, f);
+    if (j->vulns)
+        return pk_vulns_write(j->vulns, j->ro.format, j->ro.reproducible, f);
     pk_sbom_opts so;
     pk_sbom_opts_default(&so);
     so.format = j->ro.format;
@@ -123,7 +125,7 @@ static pk_status write_out(const out_job *j, FILE *f)
 
 /* Writes the report to FILE through a temporary name, so an existing report
  * is replaced only by a complete one. */
-static int write_report(const out_job *j, const char *path)
+int cli_write_report(const out_job *j, const char *path)
 {
     if (!path) {
         pk_status st = write_out(j, stdout);
@@ -168,7 +170,7 @@ static int sbom_input(const char *path, const out_job *tmpl, const char *output)
         fprintf(stderr, "parakh: %s\n", err[0] ? err : pk_status_str(st));
         return st == PK_E_MISUSE || st == PK_E_USAGE ? EXIT_USAGE : EXIT_INPUT;
     }
-    int rc = write_report(&j, output) != 0 ? EXIT_INPUT : EXIT_CLEAN;
+    int rc = cli_write_report(&j, output) != 0 ? EXIT_INPUT : EXIT_CLEAN;
     pk_inventory_free(j.inv);
     return rc;
 }
@@ -189,6 +191,9 @@ static int cmd_scan(int argc, char **argv, int sbom)
         O_ENTRIES,
         O_TIMEOUT,
         O_RESERVE,
+        O_DB,
+        O_VEX,
+        O_MAXAGE,
     };
     static const struct option opts[] = {
         {"format", required_argument, 0, O_FORMAT},
@@ -206,6 +211,9 @@ static int cmd_scan(int argc, char **argv, int sbom)
         {"max-entries", required_argument, 0, O_ENTRIES},
         {"file-timeout", required_argument, 0, O_TIMEOUT},
         {"disk-reserve", required_argument, 0, O_RESERVE},
+        {"db", required_argument, 0, O_DB},
+        {"vex", required_argument, 0, O_VEX},
+        {"max-db-age", required_argument, 0, O_MAXAGE},
         {"help", no_argument, 0, 'h'},
         {0, 0, 0, 0},
     };
@@ -214,6 +222,9 @@ static int cmd_scan(int argc, char **argv, int sbom)
     const char *format = sbom ? "cyclonedx" : "text", *output = NULL, *input = NULL;
     int quiet = 0, have_fail = 0, repro = 0;
     pk_severity fail_on = PK_SEV_CRITICAL;
+    cli_vdb vdb = {.path = getenv("PARAKH_DB"), .max_age = -1};
+    if (vdb.path && !*vdb.path)
+        vdb.path = NULL;
     uint64_t v;
     int c;
     optind = 1;
@@ -247,12 +258,12 @@ static int cmd_scan(int argc, char **argv, int sbom)
             } else if (pk_severity_parse(optarg, &fail_on) == 0) {
                 have_fail = 1;
             } else {
-                return bad_value("--fail-on", optarg);
+                return cli_bad_value("--fail-on", optarg);
             }
             break;
         case 'j':
-            if (parse_u64(optarg, &v, 0) || v == 0 || v > 256)
-                return bad_value("--jobs", optarg);
+            if (cli_parse_u64(optarg, &v, 0) || v == 0 || v > 256)
+                return cli_bad_value("--jobs", optarg);
             so.jobs = (unsigned)v;
             break;
         case 'q':
@@ -262,39 +273,51 @@ static int cmd_scan(int argc, char **argv, int sbom)
             so.tmpdir = optarg;
             break;
         case O_DEPTH:
-            if (parse_u64(optarg, &v, 0) || v == 0 || v > 1024)
-                return bad_value("--max-depth", optarg);
+            if (cli_parse_u64(optarg, &v, 0) || v == 0 || v > 1024)
+                return cli_bad_value("--max-depth", optarg);
             so.limits.max_depth = (unsigned)v;
             break;
         case O_TOTAL:
-            if (parse_u64(optarg, &v, 1) || v == 0)
-                return bad_value("--max-total", optarg);
+            if (cli_parse_u64(optarg, &v, 1) || v == 0)
+                return cli_bad_value("--max-total", optarg);
             so.limits.max_total_bytes = v;
             break;
         case O_FILE:
-            if (parse_u64(optarg, &v, 1) || v == 0)
-                return bad_value("--max-file", optarg);
+            if (cli_parse_u64(optarg, &v, 1) || v == 0)
+                return cli_bad_value("--max-file", optarg);
             so.limits.max_file_bytes = v;
             break;
         case O_RATIO:
-            if (parse_u64(optarg, &v, 0) || v == 0 || v > 1000000)
-                return bad_value("--max-ratio", optarg);
+            if (cli_parse_u64(optarg, &v, 0) || v == 0 || v > 1000000)
+                return cli_bad_value("--max-ratio", optarg);
             so.limits.max_ratio = (unsigned)v;
             break;
         case O_ENTRIES:
-            if (parse_u64(optarg, &v, 0) || v == 0)
-                return bad_value("--max-entries", optarg);
+            if (cli_parse_u64(optarg, &v, 0) || v == 0)
+                return cli_bad_value("--max-entries", optarg);
             so.limits.max_entries = v;
             break;
         case O_TIMEOUT:
-            if (parse_u64(optarg, &v, 0) || v == 0 || v > 86400)
-                return bad_value("--file-timeout", optarg);
+            if (cli_parse_u64(optarg, &v, 0) || v == 0 || v > 86400)
+                return cli_bad_value("--file-timeout", optarg);
             so.limits.file_time_ms = (unsigned)(v * 1000);
             break;
         case O_RESERVE:
-            if (parse_u64(optarg, &v, 1))
-                return bad_value("--disk-reserve", optarg);
+            if (cli_parse_u64(optarg, &v, 1))
+                return cli_bad_value("--disk-reserve", optarg);
             so.limits.disk_reserve = v;
+            break;
+        case O_DB:
+            if (cli_vdb_option(&vdb, "--db", optarg) < 0)
+                return EXIT_USAGE;
+            break;
+        case O_VEX:
+            if (cli_vdb_option(&vdb, "--vex", optarg) < 0)
+                return EXIT_USAGE;
+            break;
+        case O_MAXAGE:
+            if (cli_vdb_option(&vdb, "--max-db-age", optarg) < 0)
+                return EXIT_USAGE;
             break;
         case 'h':
             usage(stdout);
@@ -311,7 +334,7 @@ static int cmd_scan(int argc, char **argv, int sbom)
             return EXIT_USAGE;
         }
     }
-    out_job job = {NULL, NULL, {format, repro}};
+    out_job job = {.ro = {.format = format, .reproducible = repro}};
     if (input) {
         if (optind < argc) {
             fprintf(stderr, "parakh: sbom --input takes no PATH\n");
@@ -328,6 +351,16 @@ static int cmd_scan(int argc, char **argv, int sbom)
         fprintf(stderr, "parakh: %s needs at least one PATH (see parakh --help)\n",
                 sbom ? "sbom" : "scan");
         return EXIT_USAGE;
+    }
+    if ((vdb.nvex || vdb.max_age >= 0) && !vdb.path) {
+        fprintf(stderr, "parakh: --vex and --max-db-age need a database (--db)\n");
+        return EXIT_USAGE;
+    }
+    if (vdb.path && vdb.max_age >= 0) {
+        /* Refused before the work, not after: stale data is a policy failure. */
+        int r = cli_vdb_match(&vdb, 1, NULL, NULL);
+        if (r != EXIT_CLEAN)
+            return r;
     }
     if (!quiet && isatty(STDERR_FILENO)) {
         so.progress = cli_progress;
@@ -368,7 +401,18 @@ static int cmd_scan(int argc, char **argv, int sbom)
     }
     int rc = EXIT_CLEAN;
     job.scan = s;
-    if (write_report(&job, output) != 0)
+    pk_inventory *inv = NULL;
+    if (vdb.path) {
+        st = pk_inventory_from_scan(s, &inv);
+        if (st != PK_OK) {
+            fprintf(stderr, "parakh: building the inventory failed: %s\n", pk_status_str(st));
+            rc = EXIT_INPUT;
+        } else {
+            rc = cli_vdb_match(&vdb, 1, inv, &job.vulns);
+        }
+        job.ro.vulns = job.vulns;
+    }
+    if (rc == EXIT_CLEAN && cli_write_report(&job, output) != 0)
         rc = EXIT_INPUT;
     if (rc == EXIT_CLEAN && have_fail) {
         const pk_finding *f;
@@ -376,7 +420,12 @@ static int cmd_scan(int argc, char **argv, int sbom)
         for (size_t i = 0; i < n; i++)
             if (f[i].severity >= fail_on)
                 rc = EXIT_FAILON;
+        pk_severity worst;
+        if (pk_vulns_findings(job.vulns, &worst) && worst >= fail_on)
+            rc = EXIT_FAILON;
     }
+    pk_vulns_free(job.vulns);
+    pk_inventory_free(inv);
     g_scan = NULL;
     pk_scan_free(s);
     return rc;
@@ -392,6 +441,10 @@ int main(int argc, char **argv)
         return cmd_scan(argc - 1, argv + 1, 0);
     if (strcmp(argv[1], "sbom") == 0)
         return cmd_scan(argc - 1, argv + 1, 1);
+    if (strcmp(argv[1], "db") == 0)
+        return cmd_db(argc - 1, argv + 1);
+    if (strcmp(argv[1], "vulns") == 0)
+        return cmd_vulns(argc - 1, argv + 1);
     if (strcmp(argv[1], "version") == 0 || strcmp(argv[1], "--version") == 0) {
         printf("parakh %s\n", pk_version());
         return EXIT_CLEAN;

@@ -88,6 +88,10 @@ typedef struct pk_sbom_opts {
      * derived from the content, so two runs give byte-identical output. */
     int reproducible;
     const char *timestamp; /* NULLABLE: ISO 8601 UTC; the current time when NULL */
+    /* NULLABLE (CycloneDX only): known vulnerabilities of this inventory's
+     * components (include/parakh/vulndb.h), written as the vulnerabilities
+     * array with VEX analysis; must have been matched on this inventory. */
+    const struct pk_vulns *vulns;
 } pk_sbom_opts;
 
 PK_API void pk_sbom_opts_default(pk_sbom_opts *PK_OUT o);

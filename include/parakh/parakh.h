@@ -10,5 +10,6 @@
 #include "scan.h"
 #include "status.h"
 #include "types.h"
+#include "vulndb.h"
 
 #endif

@@ -19,6 +19,10 @@ typedef struct pk_report_opts {
     /* SBOM formats: fixed timestamp and content-derived serial number, so two
      * runs over the same input are byte-identical */
     int reproducible;
+    /* NULLABLE: known vulnerabilities matched on the scan's inventory
+     * (include/parakh/vulndb.h); reported as findings and in their own
+     * section. "sarif" is also a format here. */
+    const struct pk_vulns *vulns;
 } pk_report_opts;
 PK_API pk_status pk_report_write_opts(const pk_scan *s, const pk_report_opts *o, FILE *out);
 /* 1 if format names a reporter, else 0. */

@@ -267,6 +267,9 @@ json_t *pki_cdx_doc(const pki_wctx *w)
         bad = pki_wappend(comps, component(pk_inventory_at(w->inv, i), w->fmt));
     bad = bad || json_object_set(d, "components", comps) ||
           json_object_set_new(d, "dependencies", dependencies(w->inv));
+    /* known vulnerabilities with their VEX analysis, when matched (cdx_vulns.c) */
+    if (!bad && w->vulns)
+        bad = json_object_set_new(d, "vulnerabilities", pki_cdx_vulns(w));
     json_decref(comps);
     if (bad) {
         json_decref(d);

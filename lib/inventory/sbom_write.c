@@ -8,6 +8,7 @@
 #include <time.h>
 
 #include "../walk/emit_int.h"
+#include "parakh/vulndb.h"
 #include "writer_int.h"
 
 #ifndef PK_VERSION
@@ -98,7 +99,8 @@ static void feed_u64(EVP_MD_CTX *md, uint64_t v)
 
 /* SHA-256 of everything a writer puts in the document except the timestamp
  * and the uuid: equal inventories give equal uuids, any change another. */
-static int content_hash(const pk_inventory *inv, pki_sbom_fmt fmt, unsigned char out[32])
+static int content_hash(const pk_inventory *inv, const pk_vulns *vu, pki_sbom_fmt fmt,
+                        unsigned char out[32])
 {
     EVP_MD_CTX *md = EVP_MD_CTX_new();
     if (!md || EVP_DigestInit_ex(md, EVP_sha256(), NULL) != 1) {
@@ -141,6 +143,22 @@ static int content_hash(const pk_inventory *inv, pki_sbom_fmt fmt, unsigned char
             feed_u64(md, e->loc.length);
         }
     }
+    /* the vulnerabilities are content too: the same SBOM with and without
+     * them must not share a serial number */
+    size_t nv = pk_vulns_count(vu);
+    feed_u64(md, nv);
+    for (size_t i = 0; i < nv; i++) {
+        const pk_vuln *v = pk_vulns_at(vu, i);
+        feed_u64(md, v->comp);
+        feed(md, v->id);
+        feed(md, v->fixed);
+        feed(md, v->cvss_vector);
+        feed_u64(md, ((uint64_t)v->vex << 8) | (uint64_t)(v->suppressed != 0) << 4 |
+                         (uint64_t)(v->kev != 0));
+        feed(md, v->vex_justification);
+        for (size_t k = 0; k < v->naliases; k++)
+            feed(md, v->aliases[k]);
+    }
     unsigned int len = 0;
     int ok = EVP_DigestFinal_ex(md, out, &len) == 1 && len == 32;
     EVP_MD_CTX_free(md);
@@ -170,6 +188,7 @@ static pk_status make_ctx(const pk_inventory *inv, const pk_sbom_opts *opts, pki
     w->inv = inv;
     w->fmt = pki_sbom_fmt_parse(opts->format);
     w->tool_version = PK_VERSION;
+    w->vulns = opts->vulns;
     if (w->fmt == PKI_FMT_NONE)
         return PK_E_USAGE;
     if (opts->timestamp && *opts->timestamp) {
@@ -188,7 +207,7 @@ static pk_status make_ctx(const pk_inventory *inv, const pk_sbom_opts *opts, pki
     }
     unsigned char b[32];
     if (opts->reproducible) {
-        if (content_hash(inv, w->fmt, b) != 0)
+        if (content_hash(inv, opts->vulns, w->fmt, b) != 0)
             return PK_E_INTERNAL;
         format_uuid(b, 8, w->uuid);
     } else {

@@ -33,6 +33,7 @@ typedef struct pki_wctx {
     char timestamp[40]; /* ISO 8601 UTC */
     char uuid[40];      /* 8-4-4-4-12 lowercase hex */
     const char *tool_version;
+    const struct pk_vulns *vulns; /* NULLABLE: pk_sbom_opts.vulns (CycloneDX only) */
 } pki_wctx;
 
 pki_sbom_fmt pki_sbom_fmt_parse(const char *format);
@@ -42,6 +43,9 @@ json_t *pki_cdx_doc(const pki_wctx *w);
 json_t *pki_spdx_doc(const pki_wctx *w);
 /* CycloneDX evidence of one component (cdx_evidence.c); NULL when it has none. */
 json_t *pki_cdx_evidence(const pk_comp *c, pki_sbom_fmt fmt);
+/* The CycloneDX vulnerabilities array of w->vulns (cdx_vulns.c); NULL on
+ * allocation failure or when a match names no component of w->inv. */
+json_t *pki_cdx_vulns(const pki_wctx *w);
 
 /* A JSON string from bytes that may not be UTF-8 (bad bytes become U+FFFD). */
 json_t *pki_wstr(const char *s);

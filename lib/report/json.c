@@ -1,7 +1,10 @@
 /* The native JSON report (docs/report.schema.json, schema_version 1.0). */
 #include "report_int.h"
 
+#include <parakh/vulndb.h>
 #include <string.h>
+
+#include "../vulndb/vdb_int.h"
 
 static json_t *hex(const uint8_t *p, size_t n)
 {
@@ -86,7 +89,7 @@ static json_t *finding_json(const pk_finding *f)
     return o;
 }
 
-json_t *pki_report_json_doc(const pk_scan *s)
+json_t *pki_report_json_doc(const pk_scan *s, const pk_vulns *v)
 {
     json_t *doc = json_object();
     if (!doc)
@@ -142,9 +145,12 @@ json_t *pki_report_json_doc(const pk_scan *s)
     size_t cnt[PK_SEV_CRITICAL + 1] = {0};
     for (size_t i = 0; i < s->nfind; i++)
         cnt[s->findings[i].severity]++;
-    for (int v = PK_SEV_INFO; v <= PK_SEV_CRITICAL; v++)
-        json_object_set_new(bysev, pk_severity_str((pk_severity)v),
-                            json_integer((json_int_t)cnt[v]));
+    for (size_t i = 0; i < pk_vulns_count(v); i++)
+        if (!pk_vulns_at(v, i)->suppressed)
+            cnt[pk_vuln_finding_severity(pk_vulns_at(v, i))]++;
+    for (int k = PK_SEV_INFO; k <= PK_SEV_CRITICAL; k++)
+        json_object_set_new(bysev, pk_severity_str((pk_severity)k),
+                            json_integer((json_int_t)cnt[k]));
     json_object_set_new(sum, "findings", bysev);
     json_object_set_new(sum, "findings_dropped", json_integer((json_int_t)s->dropped_findings));
     json_t *bytype = json_object();
@@ -156,7 +162,7 @@ json_t *pki_report_json_doc(const pk_scan *s)
         json_object_set_new(bytype, t, json_integer(c ? json_integer_value(c) + 1 : 1));
     }
     json_object_set_new(sum, "by_type", bytype);
-    json_t *comps = pki_report_components(s, sum);
+    json_t *comps = pki_report_components(s, v, sum);
     if (!comps) {
         json_decref(sum);
         json_decref(doc);
@@ -183,14 +189,32 @@ json_t *pki_report_json_doc(const pk_scan *s)
             json_array_append_new(hits, h);
         }
     }
+    if (v) {
+        /* Known vulnerabilities are findings too (PK-VUL-*), on the file that
+         * is the component's evidence; their details have a section of their own. */
+        json_t *vf = pki_report_vuln_findings(v);
+        json_array_extend(finds, vf);
+        json_decref(vf);
+        json_t *vs = pki_vulns_json(v), *db = pki_vulns_db_json(v);
+        if (!vs || !db) {
+            json_decref(vs);
+            json_decref(db);
+            json_decref(finds);
+            json_decref(hits);
+            json_decref(doc);
+            return NULL;
+        }
+        json_object_set_new(doc, "vulnerability_db", db);
+        json_object_set_new(doc, "vulnerabilities", vs);
+    }
     json_object_set_new(doc, "findings", finds);
     json_object_set_new(doc, "limits_hit", hits);
     return doc;
 }
 
-pk_status pki_report_json(const pk_scan *s, FILE *out)
+pk_status pki_report_json(const pk_scan *s, const pk_report_opts *o, FILE *out)
 {
-    json_t *doc = pki_report_json_doc(s);
+    json_t *doc = pki_report_json_doc(s, o->vulns);
     if (!doc)
         return PK_E_NOMEM;
     int r = json_dumpf(doc, out, JSON_INDENT(2) | JSON_ENSURE_ASCII);

@@ -2,6 +2,8 @@
  * (the SBOM formats carry a summary of it; this is the analyst's full view). */
 #include "report_int.h"
 
+#include <parakh/vulndb.h>
+
 #include <parakh/inventory.h>
 #include <string.h>
 
@@ -65,11 +67,16 @@ static json_t *comp_json(const pk_inventory *inv, const pk_comp *c)
     return o;
 }
 
-json_t *pki_report_components(const pk_scan *s, json_t *summary)
+json_t *pki_report_components(const pk_scan *s, const pk_vulns *v, json_t *summary)
 {
-    pk_inventory *inv = NULL;
-    if (pk_inventory_from_scan(s, &inv) != PK_OK)
-        return NULL;
+    /* With vulnerabilities, their inventory: matches refer to its indices. */
+    pk_inventory *own = NULL;
+    const pk_inventory *inv = v ? pk_vulns_inventory(v) : NULL;
+    if (!inv) {
+        if (pk_inventory_from_scan(s, &own) != PK_OK)
+            return NULL;
+        inv = own;
+    }
     json_t *arr = json_array();
     for (size_t i = 0; arr && i < pk_inventory_count(inv); i++)
         json_array_append_new(arr, comp_json(inv, pk_inventory_at(inv, i)));
@@ -83,6 +90,6 @@ json_t *pki_report_components(const pk_scan *s, json_t *summary)
     json_object_set_new(is, "unattributed_executables",
                         json_integer((json_int_t)st.unattributed_files));
     json_object_set_new(summary, "inventory", is);
-    pk_inventory_free(inv);
+    pk_inventory_free(own);
     return arr;
 }

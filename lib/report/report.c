@@ -2,14 +2,16 @@
 #include "report_int.h"
 
 #include <parakh/inventory.h>
+#include <parakh/vulndb.h>
 #include <string.h>
 
+#include "../vulndb/vdb_int.h"
+
+static pk_status write_sbom(const pk_scan *s, const pk_report_opts *o, FILE *out);
+
 static const pki_reporter reporters[] = {
-    {"json", pki_report_json},
-    {"text", pki_report_text},
-    {"cyclonedx", NULL},
-    {"cyclonedx-1.5", NULL},
-    {"spdx", NULL},
+    {"json", pki_report_json}, {"text", pki_report_text},     {"sarif", pki_report_sarif},
+    {"cyclonedx", write_sbom}, {"cyclonedx-1.5", write_sbom}, {"spdx", write_sbom},
 };
 
 int pk_report_known(const char *format)
@@ -22,22 +24,29 @@ int pk_report_known(const char *format)
 
 const char *pk_report_formats(void)
 {
-    return "json, text, cyclonedx, cyclonedx-1.5, spdx";
+    return "json, text, sarif, cyclonedx, cyclonedx-1.5, spdx";
 }
 
 /* SBOM formats go through the inventory (lib/inventory/). */
 static pk_status write_sbom(const pk_scan *s, const pk_report_opts *o, FILE *out)
 {
-    pk_inventory *inv = NULL;
-    pk_status st = pk_inventory_from_scan(s, &inv);
-    if (st != PK_OK)
-        return st;
+    /* With vulnerabilities, their inventory: matches refer to its indices. */
+    pk_inventory *own = NULL;
+    const pk_inventory *inv = o->vulns ? pk_vulns_inventory(o->vulns) : NULL;
+    pk_status st = PK_OK;
+    if (!inv) {
+        st = pk_inventory_from_scan(s, &own);
+        if (st != PK_OK)
+            return st;
+        inv = own;
+    }
     pk_sbom_opts so;
     pk_sbom_opts_default(&so);
     so.format = o->format;
     so.reproducible = o->reproducible;
+    so.vulns = o->vulns;
     st = pk_inventory_write(inv, &so, out);
-    pk_inventory_free(inv);
+    pk_inventory_free(own);
     return st;
 }
 
@@ -47,13 +56,13 @@ pk_status pk_report_write_opts(const pk_scan *s, const pk_report_opts *o, FILE *
         return PK_E_MISUSE;
     for (size_t i = 0; i < sizeof reporters / sizeof reporters[0]; i++)
         if (strcmp(reporters[i].name, o->format) == 0)
-            return reporters[i].write ? reporters[i].write(s, out) : write_sbom(s, o, out);
+            return reporters[i].write(s, o, out);
     return PK_E_USAGE;
 }
 
 pk_status pk_report_write(const pk_scan *s, const char *format, FILE *out)
 {
-    pk_report_opts o = {format, 0};
+    pk_report_opts o = {.format = format};
     return pk_report_write_opts(s, &o, out);
 }
 
@@ -86,4 +95,9 @@ int pki_rule_is_limit(const char *r)
         if (strcmp(r, lim[i]) == 0)
             return 1;
     return 0;
+}
+
+pk_status pki_report_sarif(const pk_scan *s, const pk_report_opts *o, FILE *out)
+{
+    return pki_sarif_write(s, o->vulns, o->reproducible, out);
 }

@@ -8,18 +8,21 @@
 
 typedef struct pki_reporter {
     const char *name;
-    pk_status (*write)(const pk_scan *s, FILE *out);
+    pk_status (*write)(const pk_scan *s, const pk_report_opts *o, FILE *out);
 } pki_reporter;
 
-pk_status pki_report_json(const pk_scan *s, FILE *out);
-pk_status pki_report_text(const pk_scan *s, FILE *out);
+pk_status pki_report_json(const pk_scan *s, const pk_report_opts *o, FILE *out);
+pk_status pki_report_text(const pk_scan *s, const pk_report_opts *o, FILE *out);
+pk_status pki_report_sarif(const pk_scan *s, const pk_report_opts *o, FILE *out);
 
 /* The JSON document of a scan (report.schema.json); new reference. */
-json_t *pki_report_json_doc(const pk_scan *s);
+json_t *pki_report_json_doc(const pk_scan *s, const struct pk_vulns *v);
 const char *pki_kind_name(pki_kind k);
 /* The inventory's components as a JSON array (new reference), and its counts
  * into summary.inventory; NULL on allocation failure. */
-json_t *pki_report_components(const pk_scan *s, json_t *summary);
+json_t *pki_report_components(const pk_scan *s, const struct pk_vulns *v, json_t *summary);
+/* Known vulnerabilities as finding objects (PK-VUL-*) for findings[]. */
+json_t *pki_report_vuln_findings(const struct pk_vulns *v);
 /* Is this rule one of the limits (depth, size, ratio, entries, time, disk)? */
 int pki_rule_is_limit(const char *rule_id);
 

@@ -2,8 +2,11 @@
 #include "report_int.h"
 
 #include <parakh/inventory.h>
+#include <parakh/vulndb.h>
 
 #include <string.h>
+
+#include "../vulndb/vdb_int.h"
 
 #define SHOW_MAX 40 /* rules shown */
 #define EXAMPLES 3  /* files shown per rule */
@@ -20,8 +23,9 @@ static void human(char *buf, size_t n, uint64_t v)
     snprintf(buf, n, i ? "%.1f %s" : "%.0f %s", d, u[i]);
 }
 
-pk_status pki_report_text(const pk_scan *s, FILE *out)
+pk_status pki_report_text(const pk_scan *s, const pk_report_opts *o, FILE *out)
 {
+    const pk_vulns *vu = o->vulns;
     char b1[32], b2[32];
     size_t nfiles = 0, nother = 0, containers = 0;
     for (size_t i = 0; i < s->nfiles; i++) {
@@ -45,18 +49,24 @@ pk_status pki_report_text(const pk_scan *s, FILE *out)
     size_t cnt[PK_SEV_CRITICAL + 1] = {0};
     for (size_t i = 0; i < s->nfind; i++)
         cnt[s->findings[i].severity]++;
+    for (size_t i = 0; i < pk_vulns_count(vu); i++)
+        if (!pk_vulns_at(vu, i)->suppressed)
+            cnt[pk_vuln_finding_severity(pk_vulns_at(vu, i))]++;
     fprintf(out, "  findings: %zu critical, %zu high, %zu medium, %zu low, %zu info\n",
             cnt[PK_SEV_CRITICAL], cnt[PK_SEV_HIGH], cnt[PK_SEV_MEDIUM], cnt[PK_SEV_LOW],
             cnt[PK_SEV_INFO]);
-    pk_inventory *inv = NULL;
-    if (pk_inventory_from_scan(s, &inv) == PK_OK) {
+    pk_inventory *own = NULL;
+    const pk_inventory *inv = vu ? pk_vulns_inventory(vu) : NULL;
+    if (inv || pk_inventory_from_scan(s, &own) == PK_OK) {
+        if (!inv)
+            inv = own;
         pk_inventory_stats is;
         pk_inventory_stats_get(inv, &is);
         fprintf(out,
                 "  components: %zu (%zu executables no package claims), %zu dependencies "
                 "(parakh sbom for the SBOM)\n",
                 is.components, is.unattributed_files, is.dependencies);
-        pk_inventory_free(inv);
+        pk_inventory_free(own);
     }
 
     /* Grouped by rule, most severe first: a terminal reader wants "which
@@ -117,6 +127,12 @@ pk_status pki_report_text(const pk_scan *s, FILE *out)
         limits += pki_rule_is_limit(s->findings[i].rule_id);
     if (limits)
         fprintf(out, "\n  %d limit(s) were reached: some content was not analysed.\n", limits);
+    if (vu) {
+        fputc('\n', out);
+        pk_status vst = pki_vulns_text(vu, out);
+        if (vst != PK_OK)
+            return vst;
+    }
     if (fflush(out) != 0)
         return PK_E_IO;
     return PK_OK;

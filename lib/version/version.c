@@ -97,16 +97,38 @@ pki_verscheme pki_verscheme_for_osv_ecosystem(const char *e)
 {
     /* names from osv-schema's ecosystems list; ":<release>" suffixes scope
      * the package to a distribution release and do not change the order */
-    static const map m[] = {
-        {"Debian", PKI_VS_DPKG},     {"Ubuntu", PKI_VS_DPKG},    {"Alpine", PKI_VS_APK},
-        {"Wolfi", PKI_VS_APK},       {"Chainguard", PKI_VS_APK}, {"Alpaquita", PKI_VS_APK},
-        {"MinimOS", PKI_VS_APK},     {"Red Hat", PKI_VS_RPM},    {"AlmaLinux", PKI_VS_RPM},
-        {"Rocky Linux", PKI_VS_RPM}, {"openSUSE", PKI_VS_RPM},   {"SUSE", PKI_VS_RPM},
-        {"Mageia", PKI_VS_RPM},      {"openEuler", PKI_VS_RPM},  {"Photon OS", PKI_VS_RPM},
-        {"Azure Linux", PKI_VS_RPM}, {"PyPI", PKI_VS_PEP440},    {"Maven", PKI_VS_MAVEN},
-        {"Go", PKI_VS_GO},           {"npm", PKI_VS_SEMVER},     {"crates.io", PKI_VS_SEMVER},
-        {"Hex", PKI_VS_SEMVER},      {"Pub", PKI_VS_SEMVER},     {"SwiftURL", PKI_VS_SEMVER},
-        {"NuGet", PKI_VS_NUGET}};
+    static const map m[] = {{"Debian", PKI_VS_DPKG},
+                            {"Ubuntu", PKI_VS_DPKG},
+                            {"Alpine", PKI_VS_APK},
+                            {"Wolfi", PKI_VS_APK},
+                            {"Chainguard", PKI_VS_APK},
+                            {"Alpaquita", PKI_VS_APK},
+                            {"MinimOS", PKI_VS_APK},
+                            {"Red Hat", PKI_VS_RPM},
+                            {"AlmaLinux", PKI_VS_RPM},
+                            {"Rocky Linux", PKI_VS_RPM},
+                            {"openSUSE", PKI_VS_RPM},
+                            {"SUSE", PKI_VS_RPM},
+                            {"Mageia", PKI_VS_RPM},
+                            {"openEuler", PKI_VS_RPM},
+                            {"Photon OS", PKI_VS_RPM},
+                            {"Azure Linux", PKI_VS_RPM},
+                            {"PyPI", PKI_VS_PEP440},
+                            {"Maven", PKI_VS_MAVEN},
+                            {"Go", PKI_VS_GO},
+                            {"npm", PKI_VS_SEMVER},
+                            {"crates.io", PKI_VS_SEMVER},
+                            {"Hex", PKI_VS_SEMVER},
+                            {"Pub", PKI_VS_SEMVER},
+                            {"SwiftURL", PKI_VS_SEMVER},
+                            {"NuGet", PKI_VS_NUGET},
+                            /* no comparator of their own yet: the generic order (numeric runs
+                             * numerically) is right for their release versions and a documented
+                             * approximation for pre-releases (docs/internals/version.md) */
+                            {"RubyGems", PKI_VS_GENERIC},
+                            {"Packagist", PKI_VS_GENERIC},
+                            {"Hackage", PKI_VS_GENERIC},
+                            {"CRAN", PKI_VS_GENERIC}};
     if (!e)
         return PKI_VS_NONE;
     const char *c = strchr(e, ':');

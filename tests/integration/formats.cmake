@@ -10,7 +10,7 @@ if(PK_SANITIZE)
   string(APPEND PK_IT_ENV ";PK_SANITIZED=1")
 endif()
 
-foreach(t formats inputs embedded determinism schema inventory)
+foreach(t formats inputs embedded determinism schema inventory vulns)
   add_test(NAME integration_${t}
            COMMAND python3 ${CMAKE_CURRENT_LIST_DIR}/${t}.py)
   set_tests_properties(integration_${t} PROPERTIES

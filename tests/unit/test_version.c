@@ -522,7 +522,8 @@ static void generic_and_maps(void **st)
     assert_int_equal(pki_verscheme_for_osv_ecosystem("npm"), PKI_VS_SEMVER);
     assert_int_equal(pki_verscheme_for_osv_ecosystem("crates.io"), PKI_VS_SEMVER);
     assert_int_equal(pki_verscheme_for_osv_ecosystem("NuGet"), PKI_VS_NUGET);
-    assert_int_equal(pki_verscheme_for_osv_ecosystem("RubyGems"), PKI_VS_NONE);
+    assert_int_equal(pki_verscheme_for_osv_ecosystem("RubyGems"), PKI_VS_GENERIC);
+    assert_int_equal(pki_verscheme_for_osv_ecosystem("GIT"), PKI_VS_NONE);
     assert_int_equal(pki_verscheme_for_osv_ecosystem("Debianx"), PKI_VS_NONE);
     /* bounds */
     char longv[PKI_VER_MAX + 2];
