@@ -295,7 +295,10 @@ def rootfs_tar():
           "Package: libssl1.1\nStatus: install ok installed\nSource: openssl\n"
           "Version: 1.1.1n-0+deb11u1\nArchitecture: amd64\n\n"
           "Package: zlib1g\nStatus: install ok installed\nSource: zlib\n"
-          "Version: 1:1.2.11.dfsg-2+deb11u2\nArchitecture: amd64\n\n")
+          "Version: 1:1.2.11.dfsg-2+deb11u2\nArchitecture: amd64\n\n"
+          # a binary whose version is not its source's: judged by the source's
+          "Package: bsdutils\nStatus: install ok installed\nSource: util-linux (2.36.1-8)\n"
+          "Version: 1:2.36.1-8\nArchitecture: amd64\n\n")
     path = os.path.join(S.dir, "rootfs.tar")
     with tarfile.open(path, "w") as t:
         data = st.encode()
@@ -314,6 +317,9 @@ def scan_debian():
     for cve in ("CVE-2022-2068", "CVE-2022-4450", "CVE-2023-0286"):
         check(cve in ids, "libssl1.1 1.1.1n-0+deb11u1 on bullseye: %s missing (%s)" %
               (cve, sorted(ids)))
+    # DSA-5055-1 fixes util-linux 2.36.1-8+deb11u1; bsdutils' epoch must not hide it
+    bsd = {v["id"] for v in doc["vulnerabilities"] if v["component"]["name"] == "bsdutils"}
+    check({"CVE-2021-3995", "CVE-2021-3996"} <= bsd, "bsdutils 1:2.36.1-8: %s" % sorted(bsd))
     # an upstream range (NVD: openssl < 1.1.1o) must not be applied to a Debian package
     meth = {v["method"] for v in doc["vulnerabilities"] if v["component"]["name"] == "libssl1.1"}
     check_eq(meth, {"debian"}, "methods for a Debian package")
