@@ -52,6 +52,9 @@ int pki_vercmp(pki_verscheme s, const char *a, const char *b, int *out)
     case PKI_VS_GENERIC:
         rc = pki_vercmp_generic(a, b, &r);
         break;
+    case PKI_VS_GEM:
+        rc = pki_vercmp_gem(a, b, &r);
+        break;
     default:
         return -1;
     }
@@ -83,11 +86,11 @@ static pki_verscheme lookup(const map *m, size_t n, const char *name, size_t len
 pki_verscheme pki_verscheme_for_purl_type(const char *t)
 {
     static const map m[] = {
-        {"deb", PKI_VS_DPKG},    {"rpm", PKI_VS_RPM},        {"apk", PKI_VS_APK},
-        {"alpm", PKI_VS_NONE},   {"pypi", PKI_VS_PEP440},    {"maven", PKI_VS_MAVEN},
-        {"golang", PKI_VS_GO},   {"npm", PKI_VS_SEMVER},     {"cargo", PKI_VS_SEMVER},
-        {"hex", PKI_VS_SEMVER},  {"pub", PKI_VS_SEMVER},     {"swift", PKI_VS_SEMVER},
-        {"nuget", PKI_VS_NUGET}, {"generic", PKI_VS_GENERIC}};
+        {"deb", PKI_VS_DPKG},    {"rpm", PKI_VS_RPM},         {"apk", PKI_VS_APK},
+        {"alpm", PKI_VS_NONE},   {"pypi", PKI_VS_PEP440},     {"maven", PKI_VS_MAVEN},
+        {"golang", PKI_VS_GO},   {"npm", PKI_VS_SEMVER},      {"cargo", PKI_VS_SEMVER},
+        {"hex", PKI_VS_SEMVER},  {"pub", PKI_VS_SEMVER},      {"swift", PKI_VS_SEMVER},
+        {"nuget", PKI_VS_NUGET}, {"generic", PKI_VS_GENERIC}, {"gem", PKI_VS_GEM}};
     if (!t)
         return PKI_VS_NONE;
     return lookup(m, sizeof m / sizeof m[0], t, strlen(t));
@@ -122,10 +125,10 @@ pki_verscheme pki_verscheme_for_osv_ecosystem(const char *e)
                             {"Pub", PKI_VS_SEMVER},
                             {"SwiftURL", PKI_VS_SEMVER},
                             {"NuGet", PKI_VS_NUGET},
+                            {"RubyGems", PKI_VS_GEM},
                             /* no comparator of their own yet: the generic order (numeric runs
                              * numerically) is right for their release versions and a documented
                              * approximation for pre-releases (docs/internals/version.md) */
-                            {"RubyGems", PKI_VS_GENERIC},
                             {"Packagist", PKI_VS_GENERIC},
                             {"Hackage", PKI_VS_GENERIC},
                             {"CRAN", PKI_VS_GENERIC}};
@@ -137,8 +140,9 @@ pki_verscheme pki_verscheme_for_osv_ecosystem(const char *e)
 
 const char *pki_verscheme_name(pki_verscheme s)
 {
-    static const char *const n[] = {"none",   "dpkg",  "rpm", "semver", "go",
-                                    "pep440", "maven", "apk", "nuget",  "generic"};
+    static const char *const n[] = {"none",  "dpkg", "rpm",   "semver",  "go", "pep440",
+                                    "maven", "apk",  "nuget", "generic", "gem"};
+    _Static_assert(sizeof n / sizeof n[0] == PKI_VS_COUNT, "one name per scheme");
     return (unsigned)s < PKI_VS_COUNT ? n[s] : "none";
 }
 

@@ -21,6 +21,7 @@ typedef enum {
     PKI_VS_APK,      /* apk-tools 2 apk_version_compare */
     PKI_VS_NUGET,    /* NuGet: SemVer 2 + 4-part legacy versions */
     PKI_VS_GENERIC,  /* a documented guess: alnum runs, digits numerically */
+    PKI_VS_GEM,      /* RubyGems 3.x Gem::Version */
     PKI_VS_COUNT
 } pki_verscheme;
 
@@ -57,6 +58,7 @@ int pki_vercmp_semver(const char *a, const char *b, int go, int *out);
 int pki_vercmp_nuget(const char *a, const char *b, int *out);
 int pki_vercmp_pep440(const char *a, const char *b, int *out);
 int pki_vercmp_maven(const char *a, const char *b, int *out);
+int pki_vercmp_gem(const char *a, const char *b, int *out);
 
 /* Compares two runs of ASCII digits by numeric value (any length). */
 int pki_ver_numcmp(const char *a, size_t an, const char *b, size_t bn);

@@ -509,7 +509,7 @@ static void generic_and_maps(void **st)
     assert_int_equal(pki_verscheme_for_purl_type("cargo"), PKI_VS_SEMVER);
     assert_int_equal(pki_verscheme_for_purl_type("nuget"), PKI_VS_NUGET);
     assert_int_equal(pki_verscheme_for_purl_type("generic"), PKI_VS_GENERIC);
-    assert_int_equal(pki_verscheme_for_purl_type("gem"), PKI_VS_NONE);
+    assert_int_equal(pki_verscheme_for_purl_type("alpm"), PKI_VS_NONE);
     assert_int_equal(pki_verscheme_for_osv_ecosystem("Debian:12"), PKI_VS_DPKG);
     assert_int_equal(pki_verscheme_for_osv_ecosystem("Ubuntu:22.04:LTS"), PKI_VS_DPKG);
     assert_int_equal(pki_verscheme_for_osv_ecosystem("Alpine:v3.18"), PKI_VS_APK);
@@ -522,7 +522,7 @@ static void generic_and_maps(void **st)
     assert_int_equal(pki_verscheme_for_osv_ecosystem("npm"), PKI_VS_SEMVER);
     assert_int_equal(pki_verscheme_for_osv_ecosystem("crates.io"), PKI_VS_SEMVER);
     assert_int_equal(pki_verscheme_for_osv_ecosystem("NuGet"), PKI_VS_NUGET);
-    assert_int_equal(pki_verscheme_for_osv_ecosystem("RubyGems"), PKI_VS_GENERIC);
+    assert_int_equal(pki_verscheme_for_osv_ecosystem("Packagist"), PKI_VS_GENERIC);
     assert_int_equal(pki_verscheme_for_osv_ecosystem("GIT"), PKI_VS_NONE);
     assert_int_equal(pki_verscheme_for_osv_ecosystem("Debianx"), PKI_VS_NONE);
     /* bounds */
@@ -612,6 +612,137 @@ static void osv_ranges(void **st)
     assert_int_equal(pki_ver_in_osv_range(PKI_VS_SEMVER, "1.0", dk, nv, 2, &a), -1);
 }
 
+/* ---- RubyGems ---- */
+
+/* Cases from rubygems test/rubygems/test_gem_version.rb (rubygems/rubygems
+ * f0d9440234a3: test_spaceship, test_semver, test_eql_eh/equals2, test_hash,
+ * test_canonical_segments, test_prerelease, test_release, test_initialize*,
+ * test_frozen_version) and the Gem::Version class comment, plus cases worked
+ * out from lib/rubygems/version.rb; marked "ours" where not from RubyGems. */
+static void gem_spec(void **st)
+{
+    (void)st;
+    static const char *const asc[] = {
+        "0.0.beta",      /* spaceship: < 0.0.beta.1, < 0.beta.1 */
+        "0.beta.1",      /* */
+        "0",             /* ours: a string segment is below a missing (0) one */
+        "0.0.0.0.0.2",   /* old test_ok: > 0.0.0 */
+        "0.0.0.1",       /* old test_ok: 0.0.1.0 > 0.0.0.1 */
+        "0.0.1",         /* */
+        "0.2",           /* */
+        "0.2.33",        /* */
+        "0.2.34",        /* */
+        "1.0.A",         /* test_prerelease 1.A; ours: String#<=> is bytewise */
+        "1.0.Z",         /* */
+        "1.0.a",         /* spaceship: 1.0 > 1.0.a */
+        "1.0.a2",        /* class comment: 1.0.a.2 < 1.0.b1 */
+        "1.0.a9",        /* spaceship: a10 > a9 */
+        "1.0.a10",       /* */
+        "1.0.b1",        /* */
+        "1.freeze.test", /* test_frozen_version: < 1; ours: "b" < "f" < "pre" */
+        "1.0.0-alpha",   /* test_semver chain */
+        "1.0.0-alpha.1", /* */
+        "1.0.0-beta.2",  /* */
+        "1.0.0-beta.11", /* */
+        "1.0.0-rc.1",    /* */
+        "1.0.0-1",       /* test_semver: < 1 */
+        "1.0.0.rc1",     /* ours: "pre" < "rc" */
+        "1",             /* */
+        "1.0.0.1",       /* old test_ok: != 1.0 */
+        "1.0.1",         /* */
+        "1.1.rc10",      /* test_release: release is 1.1 */
+        "1.1",           /* */
+        "1.2.0.a",       /* test_prerelease */
+        "1.2.b1",        /* test_equals2: == 1.2.b.1 */
+        "1.2.d.42",      /* test_prerelease; ours: "b" < "d" < "pre" */
+        "1.2.0-rc1",     /* ours: 1.2.pre.rc1; rc is a string, below the 0 missing in .pre */
+        "1.2.0.pre",     /* */
+        "1.2.0.pre.1",   /* test_hash: == 1.2.pre.1 */
+        "1.2",           /* */
+        "1.2.3",         /* */
+        "1.8.2.a",       /* spaceship */
+        "1.8.2.b",       /* */
+        "1.8.2",         /* */
+        "1.9",           /* */
+        "1.9.3.alpha.5", /* test_release */
+        "1.9.3",         /* */
+        "1.10",          /* class comment: 3.10 > 3.2 */
+        "1.111",         /* old test_ok: 1.112 > 1.111 */
+        "1.112",         /* */
+        "5.a",           /* spaceship: 5.a < 5.0.0.rc2 < 5.x */
+        "5.0.0.rc2",     /* */
+        "5.x",           /* */
+        "5",             /* */
+        "9.3.2",         /* old test_bad: 9.3.3 > 9.3.2 */
+        "9.3.3",         /* */
+        "10.3.2",        /* old test_ok: > 9.3.2 */
+        "22.1.50.0.d",   /* test_prerelease */
+        "22.1.50",       /* */
+        "99999999999999999999999999.1", /* ours: Integer has no width */
+        "100000000000000000000000000"};
+    check_ascending(PKI_VS_GEM, asc, N(asc));
+    static const char *const eq[] = {
+        "1.0",         "1.0.0",         /* spaceship */
+        "1.2.b1",      "1.2.b.1",       /* equals2 */
+        "0.beta.1",    "0.0.beta.1",    /* spaceship */
+        "1.2.pre.1",   "1.2.0.pre.1.0", /* hash */
+        "1.0.0.a.1.0", "1.a.1",         /* canonical_segments [1, "a", 1] */
+        "1.2.3-1",     "1.2.3.pre.1",   /* canonical_segments [1, 2, 3, "pre", 1] */
+        "1.0.0",       "1",             /* canonical_segments [1] */
+        "2.0.0-rc1",   "2.0.0.pre.rc1", /* "-" is ".pre." */
+        "1.0.0-rc.1",  "1.0.0-rc1",     /* ours: segments rc, 1 either way */
+        " 1.0 ",       "1.0",           /* initialize: surrounding blanks */
+        "1.0 ",        "1",             /* */
+        "1.2.003.0.0", "1.02.3",        /* old test_bad: != is false */
+        "1.0.0.0",     "1.0",           /* old test_ok */
+        "9.3.03",      "9.3.3",         /* old test_bad */
+        "1.0a",        "1.0.a",         /* ours: scan splits digit/letter runs */
+        "1.a0",        "1.a",           /* ours: trailing zeros after a string go too */
+        "1--a",        "1.pre.pre.a",   /* ours: "-" inside the "-" part is ".pre." too */
+        "0",           "0.0.0",         /* ours */
+        "1.0.0.1",     "1.00.0.01"};
+    check_equal(PKI_VS_GEM, eq, N(eq));
+    static const char *const bad[] = {
+        "junk", "1.0\n2.0", "1..2", "1.2 3.4", /* test_initialize_invalid */
+        /* CVE-2013-4287 (catastrophic backtracking in the old pattern) */
+        "2.3422222.222.222222222.22222.ads0as.dasd0.ddd2222.2.qd3e.",
+        /* ours: RubyGems reads blank as "0" and allows \s around; parakh refuses
+         * blank strings and control bytes in every scheme (docs) */
+        "", "   ", "1.0\n", "1.0\t",
+        /* ours: the pattern wants a digit first, non-empty parts, only [0-9A-Za-z.-] */
+        "1.", ".1", "v1.0", "a1", "-1", "1.0-", "1.0.a-", "1-a..b", "1-a.", "1.0+build", "1_0",
+        "1.0 .1", "1.0\xc3\xa9"};
+    check_invalid(PKI_VS_GEM, bad, N(bad));
+    /* accepted by the pattern, however odd */
+    static const char *const good[] = {"1.0--", "1-1", "1-a", "1.A", "1.0-a-b.c-", "007"};
+    for (size_t i = 0; i < N(good); i++)
+        assert_int_equal(pki_ver_valid(PKI_VS_GEM, good[i]), 0);
+    /* blanks are stripped before any comparison */
+    assert_int_equal(cmp(PKI_VS_GEM, "  1.0.a", "1.0.a "), 0);
+    assert_int_equal(cmp(PKI_VS_GEM, "1.0", " 1.0.a"), 1);
+    /* osv/ghsa-conversions/multiple_ranges_in_package.osv.json (RubyGems
+     * passenger): introduced 0 and 4.0.1, fixed 4.0.5 and 3.0.21 */
+    static const char *const mk[] = {"introduced", "introduced", "fixed", "fixed"};
+    static const char *const mv[] = {"0", "4.0.1", "4.0.5", "3.0.21"};
+    static const probe mp[] = {{"3.0.20", 1},      {"3.0.21.beta", 1}, {"3.0.21", 0},
+                               {"4.0.0.rc6", 0},   {"4.0.1.rc1", 0},   {"4.0.1", 1},
+                               {"4.0.5.beta2", 1}, {"4.0.5-rc1", 1},   {"4.0.5", 0},
+                               {"4.0.5.1", 0},     {"4.0.10", 0}};
+    check_range(PKI_VS_GEM, mk, mv, 4, mp, N(mp));
+    /* osv/ghsa-conversions/withdrawn.osv.json (RubyGems activesupport) */
+    static const char *const wk[] = {"introduced", "fixed",      "introduced",
+                                     "fixed",      "introduced", "fixed"};
+    static const char *const wv[] = {"3.2.0", "3.2.22", "4.2.0", "4.2.2", "4.0.0", "4.1.11"};
+    static const probe wp[] = {{"3.2.0.rc2", 0}, {"3.2.0", 1},       {"3.2.22.rc1", 1},
+                               {"3.2.22", 0},    {"4.0.0.beta1", 0}, {"4.1.10", 1},
+                               {"4.1.11", 0},    {"4.2.0.beta1", 0}, {"4.2.1", 1},
+                               {"4.2.2.rc1", 1}, {"4.2.2", 0}};
+    check_range(PKI_VS_GEM, wk, wv, 6, wp, N(wp));
+    assert_int_equal(pki_verscheme_for_purl_type("gem"), PKI_VS_GEM);
+    assert_int_equal(pki_verscheme_for_osv_ecosystem("RubyGems"), PKI_VS_GEM);
+    assert_string_equal(pki_verscheme_name(PKI_VS_GEM), "gem");
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -621,6 +752,7 @@ int main(void)
         cmocka_unit_test(nuget_spec),       cmocka_unit_test(pep440_spec),
         cmocka_unit_test(maven_spec),       cmocka_unit_test(apk_spec),
         cmocka_unit_test(generic_and_maps), cmocka_unit_test(osv_ranges),
+        cmocka_unit_test(gem_spec),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
