@@ -47,15 +47,15 @@ typedef struct deb_stmt {
     char key[PKI_VKEY_MAX];
 } deb_stmt;
 
-/* "CVE-YYYY-NNNN" (4 to 19 digits) in s[0..n). */
+/* pki_cve_id_ok on s[0..n), a span of the list that is not NUL-terminated. */
 static int deb_cve_ok(const char *s, size_t n)
 {
-    if (n < 13 || n > 28 || memcmp(s, "CVE-", 4) != 0 || s[8] != '-')
+    char b[32];
+    if (n >= sizeof b || memchr(s, 0, n))
         return 0;
-    for (size_t i = 4; i < n; i++)
-        if (i != 8 && (s[i] < '0' || s[i] > '9'))
-            return 0;
-    return 1;
+    memcpy(b, s, n);
+    b[n] = 0;
+    return pki_cve_id_ok(b);
 }
 
 /* Debian source package names: lowercase letters, digits, + - . (Policy 5.6.1). */
@@ -511,7 +511,7 @@ static pk_status deb_json_issue(pki_imp *im, const char *pkg, const char *id, co
 {
     char rec[DEB_PKG_MAX + 48];
     snprintf(rec, sizeof rec, "%s/%.40s", pkg, id);
-    if (!(deb_cve_ok(id, strlen(id)) || deb_temp_ok(id)))
+    if (!(pki_cve_id_ok(id) || deb_temp_ok(id)))
         return pki_imp_fail(im, PK_E_FEED, rec, "not a CVE or TEMP id");
     if (!json_is_object(v))
         return pki_imp_fail(im, PK_E_FEED, rec, "not an object");

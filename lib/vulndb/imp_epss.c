@@ -28,22 +28,6 @@ typedef struct epss_ctx {
     char rec[48]; /* "line N" of the row being read */
 } epss_ctx;
 
-static int epss_cve_ok(const char *s)
-{
-    if (strncmp(s, "CVE-", 4) != 0)
-        return 0;
-    for (int i = 4; i < 8; i++)
-        if (s[i] < '0' || s[i] > '9')
-            return 0;
-    if (s[8] != '-')
-        return 0;
-    size_t n = 0;
-    for (const char *p = s + 9; *p; p++, n++)
-        if (*p < '0' || *p > '9')
-            return 0;
-    return n >= 4 && n <= 19;
-}
-
 /* A decimal in [0, 1]: digits, '.', an exponent. strtod alone would also take
  * leading blanks, "nan", "inf" and hex floats. */
 static int epss_num(const char *s, double *out)
@@ -116,7 +100,7 @@ static pk_status epss_row(epss_ctx *x, const pki_csv *c)
         return pki_imp_fail(x->im, PK_E_FEED, x->rec, "%zu fields, the header has %zu", c->nfield,
                             x->ncol);
     const char *cve = c->field[x->col[EC_CVE]];
-    if (!epss_cve_ok(cve))
+    if (!pki_cve_id_ok(cve))
         return pki_imp_fail(x->im, PK_E_FEED, x->rec, "cve is not CVE-YYYY-NNNN");
     double score, pct;
     if (epss_num(c->field[x->col[EC_EPSS]], &score) != 0)

@@ -14,23 +14,6 @@
 #define KEV_CWES_MAX 256u   /* CWEs of one entry; real entries have at most a few */
 #define KEV_CWE_LEN  16u    /* "CWE-" and up to 11 digits */
 
-/* "CVE-YYYY-NNNN" with 4 to 19 digits, as the KEV schema's pattern says. */
-static int kev_cve_ok(const char *s)
-{
-    if (strncmp(s, "CVE-", 4) != 0)
-        return 0;
-    for (int i = 4; i < 8; i++)
-        if (s[i] < '0' || s[i] > '9')
-            return 0;
-    if (s[8] != '-')
-        return 0;
-    size_t n = 0;
-    for (const char *p = s + 9; *p; p++, n++)
-        if (*p < '0' || *p > '9')
-            return 0;
-    return n >= 4 && n <= 19;
-}
-
 /* "YYYY-MM-DD" with plausible month and day; trailing text (a time) allowed
  * only when `prefix`. */
 static int kev_date_ok(const char *s, int prefix)
@@ -89,7 +72,7 @@ static pk_status kev_json_entry(pki_imp *im, const json_t *e, size_t idx)
     pk_status st = kev_jstr(im, e, "cveID", rec, &k.cve);
     if (st != PK_OK)
         return st;
-    if (!k.cve || !kev_cve_ok(k.cve))
+    if (!k.cve || !pki_cve_id_ok(k.cve))
         return pki_imp_fail(im, PK_E_FEED, rec, "cveID missing or not CVE-YYYY-NNNN");
     snprintf(rec, sizeof rec, "%s", k.cve); /* fits: at most 28 bytes */
     if ((st = kev_jstr(im, e, "vendorProject", rec, &k.vendor)) != PK_OK ||
@@ -235,7 +218,7 @@ static pk_status kev_csv_row(pki_imp *im, const pki_csv *c, const long *col, siz
         .action = kev_cell(c, col, KC_ACTION),
         .notes = kev_cell(c, col, KC_NOTES),
     };
-    if (!k.cve || !kev_cve_ok(k.cve))
+    if (!k.cve || !pki_cve_id_ok(k.cve))
         return pki_imp_fail(im, PK_E_FEED, rec, "cveID missing or not CVE-YYYY-NNNN");
     if (!k.date_added || !kev_date_ok(k.date_added, 0))
         return pki_imp_fail(im, PK_E_FEED, rec, "%s: dateAdded missing or not YYYY-MM-DD", k.cve);

@@ -442,17 +442,5 @@ out:
 
 pk_status pki_import_osv(pki_imp *im, struct json_t *doc)
 {
-    if (!im || !doc)
-        return PK_E_MISUSE;
-    if (!json_is_array(doc))
-        return osv_record(im, doc, 0);
-    size_t n = json_array_size(doc);
-    if (n > PKI_FEED_RECORDS)
-        return pki_imp_fail(im, PK_E_LIMIT, NULL, "more than %u records", PKI_FEED_RECORDS);
-    for (size_t i = 0; i < n; i++) {
-        pk_status st = osv_record(im, json_array_get(doc, i), i);
-        if (st != PK_OK)
-            return st;
-    }
-    return PK_OK;
+    return pki_imp_each(im, doc, osv_record);
 }

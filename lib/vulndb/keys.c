@@ -1,10 +1,13 @@
 /* Package keys: one spelling of "which package" shared by every feed and by
  * the components they are matched against (docs/vulndb.md, "Keys").
  * "type/namespace/name" after each ecosystem's own name normalisation, or
- * "cpe/vendor/product". */
+ * "cpe/vendor/product". Also what several importers share: the CVE id
+ * check and the record-or-array loop. */
 #include <ctype.h>
 #include <stdio.h>
 #include <string.h>
+
+#include <jansson.h>
 
 #include "vdb_int.h"
 
@@ -221,4 +224,34 @@ const char *pki_debian_release(const char *codename)
         if (strcmp(codename, R[i].name) == 0)
             return R[i].id;
     return NULL;
+}
+
+int pki_cve_id_ok(const char *s)
+{
+    size_t n = 0;
+    while (n < 29 && s[n])
+        n++;
+    if (n < 13 || n > 28 || memcmp(s, "CVE-", 4) != 0 || s[8] != '-')
+        return 0;
+    for (size_t i = 4; i < n; i++)
+        if (i != 8 && (s[i] < '0' || s[i] > '9'))
+            return 0;
+    return 1;
+}
+
+pk_status pki_imp_each(pki_imp *im, struct json_t *doc, pki_imp_one one)
+{
+    if (!im || !doc)
+        return PK_E_MISUSE;
+    if (!json_is_array(doc))
+        return one(im, doc, 0);
+    size_t n = json_array_size(doc);
+    if (n > PKI_FEED_RECORDS)
+        return pki_imp_fail(im, PK_E_LIMIT, NULL, "more than %u records", PKI_FEED_RECORDS);
+    for (size_t i = 0; i < n; i++) {
+        pk_status st = one(im, json_array_get(doc, i), i);
+        if (st != PK_OK)
+            return st;
+    }
+    return PK_OK;
 }

@@ -117,6 +117,9 @@ pk_status pki_vkey_osv(const char *eco, const char *name, char *key, size_t kcap
 void pki_vdb_unquote(const char *wfn, char *out, size_t cap);
 /* Debian release codename -> "debian:12"; NULL when unknown. */
 const char *pki_debian_release(const char *codename);
+/* 1 when s is "CVE-YYYY-NNNN" with 4 to 19 digits after the year (the CVE
+ * JSON schema's pattern), else 0. */
+int pki_cve_id_ok(const char *s);
 
 /* ---- version constraints, serialized as compact JSON ----
  * OSV events:    {"events":[["introduced","0"],["fixed","1.2.3"]]}
@@ -160,6 +163,11 @@ pk_status pki_import_epss_csv(pki_imp *im, const char *buf, size_t len);
 pk_status pki_import_csaf(pki_imp *im, struct json_t *doc);
 pk_status pki_import_debian_list(pki_imp *im, const char *buf, size_t len); /* DSA/DLA list */
 pk_status pki_import_debian_json(pki_imp *im, struct json_t *doc);          /* tracker JSON */
+/* For the feeds whose file is one record or an array of records (OSV, CVE 5):
+ * one(im, doc, 0) for a record, one(im, doc[i], i) for each of an array (at
+ * most PKI_FEED_RECORDS, else PK_E_LIMIT), stopping at the first failure. */
+typedef pk_status (*pki_imp_one)(pki_imp *im, const struct json_t *r, size_t idx);
+pk_status pki_imp_each(pki_imp *im, struct json_t *doc, pki_imp_one one);
 
 /* ---- CSV reading shared by the CSV feeds (RFC 4180: quotes, "" escapes,
  * CRLF). Fields point into `row` storage owned by the reader. ---- */

@@ -17,91 +17,8 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "fixture.h"
+#include "vdb_test.h"
 #include "vulndb/vdb_int.h"
-
-static char shared[1024];
-
-static const char *sh(const char *rel, char *out, size_t cap)
-{
-    int n = snprintf(out, cap, "%s/standards-examples/%s", shared, rel);
-    if (n < 0 || (size_t)n >= cap)
-        fail_msg("path too long: %s", rel);
-    return out;
-}
-
-static const char *fx(const char *name, char *out, size_t cap)
-{
-    int n = snprintf(out, cap, "%s/%s", fx_dir, name);
-    if (n < 0 || (size_t)n >= cap)
-        fail_msg("path too long: %s", name);
-    return out;
-}
-
-static pk_vulndb *db_new(const char *name)
-{
-    char p[512], err[512] = "";
-    fx(name, p, sizeof p);
-    unlink(p);
-    pk_vulndb *db = NULL;
-    if (pk_vulndb_open(p, PK_VDB_CREATE, &db, err, sizeof err) != PK_OK)
-        fail_msg("open %s: %s", p, err);
-    return db;
-}
-
-static pk_status imp(pk_vulndb *db, const char *path, pk_import_stats *st, char *err, size_t cap)
-{
-    const char *paths[] = {path};
-    return pk_vulndb_import(db, paths, 1, st, err, cap);
-}
-
-static void imp_ok(pk_vulndb *db, const char *path, pk_import_stats *st)
-{
-    char err[1024] = "";
-    pk_status s = imp(db, path, st, err, sizeof err);
-    if (s != PK_OK)
-        fail_msg("import %s: %d %s", path, (int)s, err);
-}
-
-static void imp_bad(pk_vulndb *db, const char *path, const char *want)
-{
-    char err[1024] = "";
-    pk_status s = imp(db, path, NULL, err, sizeof err);
-    if (s != PK_E_FEED || !strstr(err, path) || !strstr(err, want))
-        fail_msg("import %s: status %d, err \"%s\" (wanted PK_E_FEED and \"%s\")", path, (int)s,
-                 err, want);
-}
-
-static long long q_int(pk_vulndb *db, const char *sql)
-{
-    sqlite3 *h;
-    sqlite3_stmt *s;
-    assert_int_equal(sqlite3_open_v2(pk_vulndb_path(db), &h, SQLITE_OPEN_READONLY, NULL),
-                     SQLITE_OK);
-    if (sqlite3_prepare_v2(h, sql, -1, &s, NULL) != SQLITE_OK)
-        fail_msg("%s: %s", sql, sqlite3_errmsg(h));
-    long long v = sqlite3_step(s) == SQLITE_ROW ? sqlite3_column_int64(s, 0) : -1;
-    sqlite3_finalize(s);
-    sqlite3_close(h);
-    return v;
-}
-
-static void q_text_eq(pk_vulndb *db, const char *sql, const char *want)
-{
-    sqlite3 *h;
-    sqlite3_stmt *s;
-    assert_int_equal(sqlite3_open_v2(pk_vulndb_path(db), &h, SQLITE_OPEN_READONLY, NULL),
-                     SQLITE_OK);
-    if (sqlite3_prepare_v2(h, sql, -1, &s, NULL) != SQLITE_OK)
-        fail_msg("%s: %s", sql, sqlite3_errmsg(h));
-    const char *got = NULL;
-    if (sqlite3_step(s) == SQLITE_ROW)
-        got = (const char *)sqlite3_column_text(s, 0);
-    if (!got || strcmp(got, want) != 0)
-        fail_msg("%s\n  got  %s\n  want %s", sql, got ? got : "(no row / NULL)", want);
-    sqlite3_finalize(s);
-    sqlite3_close(h);
-}
 
 /* Every affected row of an id as "key|distro|scheme|spec|fixed|status|note"
  * lines, sorted. */
@@ -485,13 +402,6 @@ static void test_vex_bad(void **state)
 
 /* ---- malformed CSAF ---- */
 
-static void bad_csaf(pk_vulndb *db, const char *name, const char *text, const char *msg)
-{
-    char p[512];
-    fx_put(name, text);
-    imp_bad(db, fx(name, p, sizeof p), msg);
-}
-
 #define DOC "{\"document\":{\"csaf_version\":\"2.0\",\"tracking\":{\"id\":\"X-1\"}},"
 
 static void test_csaf_bad(void **state)
@@ -503,25 +413,25 @@ static void test_csaf_bad(void **state)
     long long rows = q_int(db, "SELECT count(*) FROM affected");
     long long advs = q_int(db, "SELECT count(*) FROM advisory");
     assert_int_equal(rows, 3);
-    bad_csaf(db, "b1.json", DOC "\"vulnerabilities\":{}}", "vulnerabilities not an array");
-    bad_csaf(db, "b2.json", DOC "\"vulnerabilities\":[{\"cve\":\"CVE-2024-1\"}]}",
-             "record X-1 vulnerabilities[0]: not an object, cve not a CVE id");
-    bad_csaf(db, "b3.json",
-             DOC "\"vulnerabilities\":[{\"cve\":\"CVE-2024-1234\"},{\"cve\":\"CVE-2024-5678\","
-                 "\"product_status\":{\"fixed\":\"P1\"}}]}",
-             "record X-1/CVE-2024-5678: product_status.fixed is not an array");
-    bad_csaf(db, "b4.json",
-             DOC
-             "\"product_tree\":{\"branches\":[{\"branches\":[{\"product\":{\"name\":\"x\"}}]}]}}",
-             "a product without a string product_id");
-    bad_csaf(db, "b5.json", "{\"document\":{\"csaf_version\":\"2.0\",\"tracking\":{}}}",
-             "document.tracking.id");
-    bad_csaf(db, "b6.json", "{\"document\":{\"csaf_version\":\"1.2\",\"tracking\":{\"id\":\"A\"}}}",
-             "csaf_version \"1.2\"");
-    bad_csaf(db, "b7.json",
-             DOC "\"vulnerabilities\":[{\"cve\":\"CVE-2024-1234\",\"flags\":[{\"label\":"
-                 "\"component_not_present\",\"product_ids\":\"P\"}]}]}",
-             "flags[0]");
+    put_bad(db, "b1.json", DOC "\"vulnerabilities\":{}}", "vulnerabilities not an array");
+    put_bad(db, "b2.json", DOC "\"vulnerabilities\":[{\"cve\":\"CVE-2024-1\"}]}",
+            "record X-1 vulnerabilities[0]: not an object, cve not a CVE id");
+    put_bad(db, "b3.json",
+            DOC "\"vulnerabilities\":[{\"cve\":\"CVE-2024-1234\"},{\"cve\":\"CVE-2024-5678\","
+                "\"product_status\":{\"fixed\":\"P1\"}}]}",
+            "record X-1/CVE-2024-5678: product_status.fixed is not an array");
+    put_bad(db, "b4.json",
+            DOC
+            "\"product_tree\":{\"branches\":[{\"branches\":[{\"product\":{\"name\":\"x\"}}]}]}}",
+            "a product without a string product_id");
+    put_bad(db, "b5.json", "{\"document\":{\"csaf_version\":\"2.0\",\"tracking\":{}}}",
+            "document.tracking.id");
+    put_bad(db, "b6.json", "{\"document\":{\"csaf_version\":\"1.2\",\"tracking\":{\"id\":\"A\"}}}",
+            "csaf_version \"1.2\"");
+    put_bad(db, "b7.json",
+            DOC "\"vulnerabilities\":[{\"cve\":\"CVE-2024-1234\",\"flags\":[{\"label\":"
+                "\"component_not_present\",\"product_ids\":\"P\"}]}]}",
+            "flags[0]");
     /* a tree deeper than the importer walks */
     char deep[4096];
     size_t n = (size_t)snprintf(deep, sizeof deep, "%s\"product_tree\":", DOC);
@@ -531,7 +441,7 @@ static void test_csaf_bad(void **state)
     for (int i = 0; i < 40; i++)
         n += (size_t)snprintf(deep + n, sizeof deep - n, "]}");
     snprintf(deep + n, sizeof deep - n, "}");
-    bad_csaf(db, "deep.json", deep, "nested deeper than 32");
+    put_bad(db, "deep.json", deep, "nested deeper than 32");
     assert_int_equal(q_int(db, "SELECT count(*) FROM affected"), rows);
     assert_int_equal(q_int(db, "SELECT count(*) FROM advisory"), advs);
     pk_vulndb_close(db);
@@ -622,7 +532,7 @@ static int setup(void **state)
     const char *s = getenv("PK_SHARED");
     if (!s)
         return -1;
-    snprintf(shared, sizeof shared, "%s", s);
+    snprintf(shared, sizeof shared, "%s/standards-examples", s);
     return fx_mkdtemp("/tmp/pk-vdbcsaf-XXXXXX");
 }
 

@@ -15,103 +15,8 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "fixture.h"
+#include "vdb_test.h"
 #include "vulndb/vdb_int.h"
-
-static char shared[1024];
-
-/* $PK_SHARED/rel into out. */
-static const char *sh(const char *rel, char *out, size_t cap)
-{
-    snprintf(out, cap, "%s/%s", shared, rel);
-    return out;
-}
-
-static const char *fx(const char *name, char *out, size_t cap)
-{
-    snprintf(out, cap, "%s/%s", fx_dir, name);
-    return out;
-}
-
-/* A fresh database file in fx_dir. */
-static pk_vulndb *db_new(const char *name)
-{
-    char p[512], err[512] = "";
-    fx(name, p, sizeof p);
-    unlink(p);
-    pk_vulndb *db = NULL;
-    if (pk_vulndb_open(p, PK_VDB_CREATE, &db, err, sizeof err) != PK_OK)
-        fail_msg("open %s: %s", p, err);
-    return db;
-}
-
-static pk_status imp(pk_vulndb *db, const char *path, pk_import_stats *st, char *err, size_t cap)
-{
-    const char *paths[] = {path};
-    return pk_vulndb_import(db, paths, 1, st, err, cap);
-}
-
-static void imp_ok(pk_vulndb *db, const char *path, pk_import_stats *st)
-{
-    char err[1024] = "";
-    pk_status s = imp(db, path, st, err, sizeof err);
-    if (s != PK_OK)
-        fail_msg("import %s: %d %s", path, (int)s, err);
-}
-
-/* An import that must fail with PK_E_FEED, its message naming the file and
- * containing `want`. */
-static void imp_bad(pk_vulndb *db, const char *path, const char *want)
-{
-    char err[1024] = "";
-    pk_status s = imp(db, path, NULL, err, sizeof err);
-    if (s != PK_E_FEED || !strstr(err, path) || !strstr(err, want))
-        fail_msg("import %s: status %d, err \"%s\" (wanted PK_E_FEED and \"%s\")", path, (int)s,
-                 err, want);
-}
-
-/* One integer / text from a query on the database file. */
-static long long q_int(pk_vulndb *db, const char *sql)
-{
-    sqlite3 *h;
-    sqlite3_stmt *s;
-    assert_int_equal(sqlite3_open_v2(pk_vulndb_path(db), &h, SQLITE_OPEN_READONLY, NULL),
-                     SQLITE_OK);
-    if (sqlite3_prepare_v2(h, sql, -1, &s, NULL) != SQLITE_OK)
-        fail_msg("%s: %s", sql, sqlite3_errmsg(h));
-    long long v = sqlite3_step(s) == SQLITE_ROW ? sqlite3_column_int64(s, 0) : -1;
-    sqlite3_finalize(s);
-    sqlite3_close(h);
-    return v;
-}
-
-static void q_text_eq(pk_vulndb *db, const char *sql, const char *want)
-{
-    sqlite3 *h;
-    sqlite3_stmt *s;
-    assert_int_equal(sqlite3_open_v2(pk_vulndb_path(db), &h, SQLITE_OPEN_READONLY, NULL),
-                     SQLITE_OK);
-    if (sqlite3_prepare_v2(h, sql, -1, &s, NULL) != SQLITE_OK)
-        fail_msg("%s: %s", sql, sqlite3_errmsg(h));
-    const char *got = NULL;
-    if (sqlite3_step(s) == SQLITE_ROW)
-        got = (const char *)sqlite3_column_text(s, 0);
-    if (!got || strcmp(got, want) != 0)
-        fail_msg("%s\n  got  %s\n  want %s", sql, got ? got : "(no row / NULL)", want);
-    sqlite3_finalize(s);
-    sqlite3_close(h);
-}
-
-static const char *newest(pk_vulndb *db, const char *feed)
-{
-    const pk_vdb_source *l;
-    size_t n;
-    assert_int_equal(pk_vulndb_status(db, &l, &n), PK_OK);
-    for (size_t i = 0; i < n; i++)
-        if (strcmp(l[i].name, feed) == 0)
-            return l[i].newest ? l[i].newest : "";
-    return "";
-}
 
 /* ---- KEV ---- */
 
@@ -189,20 +94,22 @@ static void test_kev_bad(void **state)
         char doc[1024], name[32];
         snprintf(doc, sizeof doc, "%s%s,%s]}", head, good, bad[i].entry);
         snprintf(name, sizeof name, "kev-bad-%zu.json", i);
-        fx_put(name, doc);
-        imp_bad(db, fx(name, p, sizeof p), bad[i].want);
+        put_bad(db, name, doc, bad[i].want);
     }
-    fx_put("kev-bad.csv", "cveID,vendorProject,product,dateAdded,dueDate\n"
-                          "CVE-2099-0001,X,Y,2025-08-26,2025-09-16\n"
-                          "CVE-2099-0002,X,\"Y,2025-08-26,2025-09-16\n");
-    imp_bad(db, fx("kev-bad.csv", p, sizeof p), "line 3");
-    fx_put("kev-bad2.csv", "cveID,vendorProject,product,dateAdded,dueDate\n"
-                           "CVE-2099-0001,X,Y,2025-08-26,2025-09-16\n"
-                           "CVE-2099-2,X,Y,2025-08-26,2025-09-16\n");
-    imp_bad(db, fx("kev-bad2.csv", p, sizeof p), "line 3");
-    fx_put("kev-bad3.csv", "cveID,vendorProject,product,dateAdded,dueDate\n"
-                           "CVE-2099-0001,X,Y,2025-08-26\n");
-    imp_bad(db, fx("kev-bad3.csv", p, sizeof p), "line 2");
+    put_bad(db, "kev-bad.csv",
+            "cveID,vendorProject,product,dateAdded,dueDate\n"
+            "CVE-2099-0001,X,Y,2025-08-26,2025-09-16\n"
+            "CVE-2099-0002,X,\"Y,2025-08-26,2025-09-16\n",
+            "line 3");
+    put_bad(db, "kev-bad2.csv",
+            "cveID,vendorProject,product,dateAdded,dueDate\n"
+            "CVE-2099-0001,X,Y,2025-08-26,2025-09-16\n"
+            "CVE-2099-2,X,Y,2025-08-26,2025-09-16\n",
+            "line 3");
+    put_bad(db, "kev-bad3.csv",
+            "cveID,vendorProject,product,dateAdded,dueDate\n"
+            "CVE-2099-0001,X,Y,2025-08-26\n",
+            "line 2");
     /* nothing of the refused files stayed */
     assert_int_equal(q_int(db, "SELECT count(*) FROM kev"), 1404);
     assert_int_equal(q_int(db, "SELECT count(*) FROM kev WHERE cve = 'CVE-2099-0001'"), 0);
@@ -246,16 +153,12 @@ static void test_epss(void **state)
         char doc[512], name[32];
         snprintf(doc, sizeof doc, "%sCVE-2023-0001,%s,0.5\n", epss_csv, bad[i]);
         snprintf(name, sizeof name, "epss-bad-%zu.csv", i);
-        fx_put(name, doc);
-        imp_bad(db, fx(name, p, sizeof p), "line 6");
+        put_bad(db, name, doc, "line 6");
         snprintf(doc, sizeof doc, "%sCVE-2023-0001,0.5,%s\n", epss_csv, bad[i]);
-        fx_put(name, doc);
-        imp_bad(db, fx(name, p, sizeof p), "percentile");
+        put_bad(db, name, doc, "percentile");
     }
-    fx_put("epss-bad-cve.csv", "cve,epss,percentile\nCVE-2023-1,0.1,0.2\n");
-    imp_bad(db, fx("epss-bad-cve.csv", p, sizeof p), "line 2");
-    fx_put("epss-bad-cols.csv", "cve,epss,percentile\nCVE-2023-0001,0.1\n");
-    imp_bad(db, fx("epss-bad-cols.csv", p, sizeof p), "line 2");
+    put_bad(db, "epss-bad-cve.csv", "cve,epss,percentile\nCVE-2023-1,0.1,0.2\n", "line 2");
+    put_bad(db, "epss-bad-cols.csv", "cve,epss,percentile\nCVE-2023-0001,0.1\n", "line 2");
     assert_int_equal(q_int(db, "SELECT count(*) FROM epss"), 3);
     assert_int_equal(q_int(db, "SELECT count(*) FROM epss WHERE cve = 'CVE-2023-0001'"), 0);
     pk_vulndb_close(db);
@@ -360,16 +263,14 @@ static void test_debian_list_bad(void **state)
 #undef NEXT
     char p[1200];
     pk_vulndb *db = db_new("deb-bad.db");
-    fx_put("deb-good.list", good);
-    imp_ok(db, fx("deb-good.list", p, sizeof p), NULL);
+    put_ok(db, "deb-good.list", good, NULL);
     long long aff = q_int(db, "SELECT count(*) FROM affected");
     assert_int_equal(aff, 2);
     for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
         char doc[2048], name[32];
         snprintf(doc, sizeof doc, "%s%s", good, bad[i].tail);
         snprintf(name, sizeof name, "deb-bad-%zu.list", i);
-        fx_put(name, doc);
-        imp_bad(db, fx(name, p, sizeof p), bad[i].want);
+        put_bad(db, name, doc, bad[i].want);
     }
     assert_int_equal(q_int(db, "SELECT count(*) FROM affected"), aff);
     assert_int_equal(q_int(db, "SELECT count(*) FROM advisory"), 1);
@@ -491,8 +392,7 @@ static void test_debian_json(void **state)
     for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
         char name[32];
         snprintf(name, sizeof name, "tracker-bad-%zu.json", i);
-        fx_put(name, bad[i].doc);
-        imp_bad(db, fx(name, p, sizeof p), bad[i].want);
+        put_bad(db, name, bad[i].doc, bad[i].want);
     }
     assert_int_equal(q_int(db, "SELECT count(*) FROM affected"), 6);
     q_text_eq(db, "SELECT fixed FROM affected WHERE id = 'CVE-2022-1292' AND distro = 'debian:11'",
@@ -502,35 +402,15 @@ static void test_debian_json(void **state)
 
 /* ---- matching an SBOM against the Debian data ---- */
 
-/* The ids and aliases of every match, " "-joined with spaces around. */
-static size_t match_ids(pk_vulndb *db, const char *version, char *out, size_t cap)
+/* match_ids on one Debian 11 openssl package of `version`. */
+static size_t openssl_ids(pk_vulndb *db, const char *version, char *out, size_t cap)
 {
-    char sbom[1024], p[1200], err[512] = "";
-    snprintf(sbom, sizeof sbom,
-             "{\"bomFormat\":\"CycloneDX\",\"specVersion\":\"1.6\",\"version\":1,"
-             "\"components\":[{\"type\":\"library\",\"bom-ref\":\"ossl\",\"name\":\"openssl\","
-             "\"version\":\"%s\",\"purl\":\"pkg:deb/debian/openssl@%s?arch=amd64&distro=debian-"
-             "11\"}]}",
+    char comp[512];
+    snprintf(comp, sizeof comp,
+             "{\"type\":\"library\",\"bom-ref\":\"ossl\",\"name\":\"openssl\",\"version\":\"%s\","
+             "\"purl\":\"pkg:deb/debian/openssl@%s?arch=amd64&distro=debian-11\"}",
              version, version);
-    fx_put("sbom.cdx.json", sbom);
-    pk_inventory *inv = NULL;
-    if (pk_inventory_from_sbom(fx("sbom.cdx.json", p, sizeof p), &inv, err, sizeof err) != PK_OK)
-        fail_msg("sbom: %s", err);
-    pk_vulns *v = NULL;
-    if (pk_vulns_match(db, inv, NULL, &v, err, sizeof err) != PK_OK)
-        fail_msg("match: %s", err);
-    size_t n = snprintf(out, cap, " ");
-    for (size_t i = 0; i < pk_vulns_count(v); i++) {
-        const pk_vuln *m = pk_vulns_at(v, i);
-        n += snprintf(out + n, n < cap ? cap - n : 0, "%s ", m->id);
-        for (size_t j = 0; j < m->naliases; j++)
-            n += snprintf(out + n, n < cap ? cap - n : 0, "%s ", m->aliases[j]);
-    }
-    assert_true(n < cap);
-    size_t count = pk_vulns_count(v);
-    pk_vulns_free(v);
-    pk_inventory_free(inv);
-    return count;
+    return match_ids(db, comp, out, cap);
 }
 
 static void test_debian_match(void **state)
@@ -547,7 +427,7 @@ static void test_debian_match(void **state)
     static const char *const earlier[] = {"CVE-2022-0778", "CVE-2021-3711", "CVE-2021-3712"};
     char ids[65536], w[64];
     /* exactly these seven, each once: the DSA's own row folds into its CVEs */
-    assert_int_equal(match_ids(db, "1.1.1n-0+deb11u1", ids, sizeof ids), 7);
+    assert_int_equal(openssl_ids(db, "1.1.1n-0+deb11u1", ids, sizeof ids), 7);
     for (size_t i = 0; i < sizeof later / sizeof later[0]; i++) {
         snprintf(w, sizeof w, " %s ", later[i]);
         if (!strstr(ids, w))
@@ -558,7 +438,7 @@ static void test_debian_match(void **state)
         if (strstr(ids, w))
             fail_msg("1.1.1n-0+deb11u1 should not match %s; got:%s", earlier[i], ids);
     }
-    assert_int_equal(match_ids(db, "1.1.1n-0+deb11u5", ids, sizeof ids), 0);
+    assert_int_equal(openssl_ids(db, "1.1.1n-0+deb11u5", ids, sizeof ids), 0);
     for (size_t i = 0; i < sizeof later / sizeof later[0]; i++) {
         snprintf(w, sizeof w, " %s ", later[i]);
         if (strstr(ids, w))

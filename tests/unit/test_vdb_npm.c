@@ -18,11 +18,9 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "fixture.h"
+#include "vdb_test.h"
 #include "vulndb/imp_nswg.h"
 #include "vulndb/npmrange.h"
-
-static char shared[1024];
 
 typedef struct {
     const char *range, *version;
@@ -407,106 +405,6 @@ static void test_range_bounds(void **s)
     assert_int_equal(pki_npm_range_floor("1.2.3", f, sizeof f), -1);
 }
 
-/* ---- the importer, on the real data ---- */
-
-static const char *fx(const char *name, char *out, size_t cap)
-{
-    snprintf(out, cap, "%s/%s", fx_dir, name);
-    return out;
-}
-
-static pk_vulndb *db_new(const char *name)
-{
-    char p[512], err[512] = "";
-    fx(name, p, sizeof p);
-    unlink(p);
-    pk_vulndb *db = NULL;
-    if (pk_vulndb_open(p, PK_VDB_CREATE, &db, err, sizeof err) != PK_OK)
-        fail_msg("open %s: %s", p, err);
-    return db;
-}
-
-static pk_status imp(pk_vulndb *db, const char *path, char *err, size_t cap)
-{
-    const char *paths[] = {path};
-    return pk_vulndb_import(db, paths, 1, NULL, err, cap);
-}
-
-static void imp_ok(pk_vulndb *db, const char *path)
-{
-    char err[1024] = "";
-    pk_status s = imp(db, path, err, sizeof err);
-    if (s != PK_OK)
-        fail_msg("import %s: %d %s", path, (int)s, err);
-}
-
-static void imp_bad(pk_vulndb *db, const char *path, const char *want)
-{
-    char err[1024] = "";
-    pk_status s = imp(db, path, err, sizeof err);
-    if (s != PK_E_FEED || !strstr(err, path) || !strstr(err, want))
-        fail_msg("import %s: status %d, err \"%s\" (wanted PK_E_FEED and \"%s\")", path, (int)s,
-                 err, want);
-}
-
-static long long q_int(pk_vulndb *db, const char *sql)
-{
-    sqlite3 *h;
-    sqlite3_stmt *s;
-    assert_int_equal(sqlite3_open_v2(pk_vulndb_path(db), &h, SQLITE_OPEN_READONLY, NULL),
-                     SQLITE_OK);
-    if (sqlite3_prepare_v2(h, sql, -1, &s, NULL) != SQLITE_OK)
-        fail_msg("%s: %s", sql, sqlite3_errmsg(h));
-    long long v = sqlite3_step(s) == SQLITE_ROW ? sqlite3_column_int64(s, 0) : -1;
-    sqlite3_finalize(s);
-    sqlite3_close(h);
-    return v;
-}
-
-static void q_text_eq(pk_vulndb *db, const char *sql, const char *want)
-{
-    sqlite3 *h;
-    sqlite3_stmt *s;
-    assert_int_equal(sqlite3_open_v2(pk_vulndb_path(db), &h, SQLITE_OPEN_READONLY, NULL),
-                     SQLITE_OK);
-    if (sqlite3_prepare_v2(h, sql, -1, &s, NULL) != SQLITE_OK)
-        fail_msg("%s: %s", sql, sqlite3_errmsg(h));
-    const char *got = NULL;
-    if (sqlite3_step(s) == SQLITE_ROW)
-        got = (const char *)sqlite3_column_text(s, 0);
-    if (!got || strcmp(got, want) != 0)
-        fail_msg("%s\n  got  %s\n  want %s", sql, got ? got : "(no row / NULL)", want);
-    sqlite3_finalize(s);
-    sqlite3_close(h);
-}
-
-/* " id alias ... " of every match of one SBOM component. */
-static void match_ids(pk_vulndb *db, const char *comp_json, char *out, size_t cap)
-{
-    char sbom[2048], p[600], err[512] = "";
-    snprintf(sbom, sizeof sbom,
-             "{\"bomFormat\":\"CycloneDX\",\"specVersion\":\"1.6\",\"version\":1,"
-             "\"components\":[%s]}",
-             comp_json);
-    fx_put("sbom.cdx.json", sbom);
-    pk_inventory *inv = NULL;
-    if (pk_inventory_from_sbom(fx("sbom.cdx.json", p, sizeof p), &inv, err, sizeof err) != PK_OK)
-        fail_msg("sbom: %s", err);
-    pk_vulns *v = NULL;
-    if (pk_vulns_match(db, inv, NULL, &v, err, sizeof err) != PK_OK)
-        fail_msg("match: %s", err);
-    size_t n = (size_t)snprintf(out, cap, " ");
-    for (size_t i = 0; i < pk_vulns_count(v); i++) {
-        const pk_vuln *m = pk_vulns_at(v, i);
-        n += (size_t)snprintf(out + n, n < cap ? cap - n : 0, "%s ", m->id);
-        for (size_t j = 0; j < m->naliases; j++)
-            n += (size_t)snprintf(out + n, n < cap ? cap - n : 0, "%s ", m->aliases[j]);
-    }
-    assert_true(n < cap);
-    pk_vulns_free(v);
-    pk_inventory_free(inv);
-}
-
 static void lodash(pk_vulndb *db, const char *ver, const char *want)
 {
     char c[512], got[4096];
@@ -526,7 +424,7 @@ static void test_nswg_lodash(void **s)
     pk_vulndb *db = db_new("lodash.db");
     /* the whole npm directory: index.json is passed over */
     snprintf(p, sizeof p, "%s/osv/nodejs-security-wg/vuln/npm", shared);
-    imp_ok(db, p);
+    imp_ok(db, p, NULL);
     assert_int_equal(q_int(db, "SELECT count(*) FROM advisory WHERE feed = 'nswg'"), 467);
     assert_int_equal(q_int(db, "SELECT count(*) FROM affected WHERE key = 'npm//lodash'"), 3);
     q_text_eq(db, "SELECT spec FROM affected WHERE id = 'NSWG-ECO-516'",
@@ -556,7 +454,7 @@ static void test_nswg_core(void **s)
     char p[1200], got[8192];
     pk_vulndb *db = db_new("core.db");
     snprintf(p, sizeof p, "%s/osv/nodejs-security-wg/vuln/core", shared);
-    imp_ok(db, p);
+    imp_ok(db, p, NULL);
     assert_int_equal(q_int(db, "SELECT count(*) FROM advisory WHERE feed = 'nswg'"), 171);
     /* core/1.json: "8.x || 7.x || 4.x || 6.x || 5.x" -> five rows, each with its fix */
     assert_int_equal(q_int(db, "SELECT count(*) FROM affected WHERE id = 'NSWG-COR-1'"), 5);
@@ -585,27 +483,27 @@ static void test_nswg_core(void **s)
 static void test_nswg_bad(void **s)
 {
     (void)s;
-    char p[600];
     pk_vulndb *db = db_new("bad.db");
-    fx_put("1.json", "{\"id\":1,\"module_name\":\"left-pad\",\"vulnerable_versions\":\"<1.0.0\","
-                     "\"patched_versions\":\">=1.0.0\",\"cves\":[\"CVE-2020-0001\"],"
-                     "\"updated_at\":\"2020-01-02\",\"cvss_vector\":null,\"cvss_score\":null}");
-    imp_ok(db, fx("1.json", p, sizeof p));
+    put_ok(db, "1.json",
+           "{\"id\":1,\"module_name\":\"left-pad\",\"vulnerable_versions\":\"<1.0.0\","
+           "\"patched_versions\":\">=1.0.0\",\"cves\":[\"CVE-2020-0001\"],"
+           "\"updated_at\":\"2020-01-02\",\"cvss_vector\":null,\"cvss_score\":null}",
+           NULL);
     q_text_eq(db, "SELECT fixed FROM affected WHERE id = 'NSWG-ECO-1'", "1.0.0");
     long long before = q_int(db, "SELECT count(*) FROM affected");
-    fx_put("2.json", "{\"id\":2,\"module_name\":\"x\",\"vulnerable_versions\":\">=1.2.3 <\"}");
-    imp_bad(db, fx("2.json", p, sizeof p), "NSWG-ECO-2");
-    fx_put("3.json", "{\"id\":3,\"module_name\":7,\"vulnerable_versions\":\"*\"}");
-    imp_bad(db, fx("3.json", p, sizeof p), "NSWG-ECO-3");
-    fx_put("4.json", "{\"id\":\"4\",\"module_name\":\"x\",\"vulnerable_versions\":\"*\"}");
-    imp_bad(db, fx("4.json", p, sizeof p), "\"id\"");
-    fx_put("5.json", "{\"id\":5,\"module_name\":\"x\",\"vulnerable_versions\":\"*\","
-                     "\"cves\":[17]}");
-    imp_bad(db, fx("5.json", p, sizeof p), "NSWG-ECO-5");
-    fx_put("6.json", "{\"cve\":[],\"vulnerable\":\"8.x\",\"patched\":\"^8.\"}");
-    imp_bad(db, fx("6.json", p, sizeof p), "NSWG-COR-6");
-    fx_put("7.json", "{\"cve\":\"CVE-2020-0001\",\"vulnerable\":\"8.x\",\"patched\":\"\"}");
-    imp_bad(db, fx("7.json", p, sizeof p), "7.json");
+    put_bad(db, "2.json", "{\"id\":2,\"module_name\":\"x\",\"vulnerable_versions\":\">=1.2.3 <\"}",
+            "NSWG-ECO-2");
+    put_bad(db, "3.json", "{\"id\":3,\"module_name\":7,\"vulnerable_versions\":\"*\"}",
+            "NSWG-ECO-3");
+    put_bad(db, "4.json", "{\"id\":\"4\",\"module_name\":\"x\",\"vulnerable_versions\":\"*\"}",
+            "\"id\"");
+    put_bad(db, "5.json",
+            "{\"id\":5,\"module_name\":\"x\",\"vulnerable_versions\":\"*\","
+            "\"cves\":[17]}",
+            "NSWG-ECO-5");
+    put_bad(db, "6.json", "{\"cve\":[],\"vulnerable\":\"8.x\",\"patched\":\"^8.\"}", "NSWG-COR-6");
+    put_bad(db, "7.json", "{\"cve\":\"CVE-2020-0001\",\"vulnerable\":\"8.x\",\"patched\":\"\"}",
+            "7.json");
     assert_int_equal(q_int(db, "SELECT count(*) FROM affected"), before);
     /* sniffing */
     json_t *d = json_loads("{\"1\":{\"id\":1,\"module_name\":\"a\",\"vulnerable_versions\":\"*\"}}",

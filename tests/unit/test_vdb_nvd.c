@@ -19,7 +19,7 @@
 
 #include <jansson.h>
 
-#include "fixture.h"
+#include "vdb_test.h"
 #include "vulndb/cvss.h"
 #include "vulndb/vdb_int.h"
 
@@ -29,97 +29,6 @@
 #define NVD11_XZ_SKIPPED 320 /* the "recent" feed: many records still unanalysed */
 #define NVD11_XZ_IDS     669
 #define NVD11_2018_V2    181 /* every 2018 record has a v2 score */
-
-static char shared[1024];
-
-static const char *sh(const char *rel, char *out, size_t cap)
-{
-    snprintf(out, cap, "%s/%s", shared, rel);
-    return out;
-}
-
-static const char *fx(const char *name, char *out, size_t cap)
-{
-    snprintf(out, cap, "%s/%s", fx_dir, name);
-    return out;
-}
-
-static pk_vulndb *db_new(const char *name)
-{
-    char p[512], err[512] = "";
-    fx(name, p, sizeof p);
-    unlink(p);
-    pk_vulndb *db = NULL;
-    if (pk_vulndb_open(p, PK_VDB_CREATE, &db, err, sizeof err) != PK_OK)
-        fail_msg("open %s: %s", p, err);
-    return db;
-}
-
-static pk_status imp(pk_vulndb *db, const char *path, pk_import_stats *st, char *err, size_t cap)
-{
-    const char *paths[] = {path};
-    return pk_vulndb_import(db, paths, 1, st, err, cap);
-}
-
-static void imp_ok(pk_vulndb *db, const char *path, pk_import_stats *st)
-{
-    char err[1024] = "";
-    pk_status s = imp(db, path, st, err, sizeof err);
-    if (s != PK_OK)
-        fail_msg("import %s: %d %s", path, (int)s, err);
-}
-
-/* Must fail with PK_E_FEED, the message naming the file and holding want. */
-static void imp_bad(pk_vulndb *db, const char *path, const char *want)
-{
-    char err[1024] = "";
-    pk_status s = imp(db, path, NULL, err, sizeof err);
-    if (s != PK_E_FEED || !strstr(err, path) || !strstr(err, want))
-        fail_msg("import %s: status %d, err \"%s\" (wanted PK_E_FEED and \"%s\")", path, (int)s,
-                 err, want);
-}
-
-static long long q_int(pk_vulndb *db, const char *sql)
-{
-    sqlite3 *h;
-    sqlite3_stmt *s;
-    assert_int_equal(sqlite3_open_v2(pk_vulndb_path(db), &h, SQLITE_OPEN_READONLY, NULL),
-                     SQLITE_OK);
-    if (sqlite3_prepare_v2(h, sql, -1, &s, NULL) != SQLITE_OK)
-        fail_msg("%s: %s", sql, sqlite3_errmsg(h));
-    long long v = sqlite3_step(s) == SQLITE_ROW ? sqlite3_column_int64(s, 0) : -1;
-    sqlite3_finalize(s);
-    sqlite3_close(h);
-    return v;
-}
-
-static void q_text_eq(pk_vulndb *db, const char *sql, const char *want)
-{
-    sqlite3 *h;
-    sqlite3_stmt *s;
-    assert_int_equal(sqlite3_open_v2(pk_vulndb_path(db), &h, SQLITE_OPEN_READONLY, NULL),
-                     SQLITE_OK);
-    if (sqlite3_prepare_v2(h, sql, -1, &s, NULL) != SQLITE_OK)
-        fail_msg("%s: %s", sql, sqlite3_errmsg(h));
-    const char *got = NULL;
-    if (sqlite3_step(s) == SQLITE_ROW)
-        got = (const char *)sqlite3_column_text(s, 0);
-    if (!got || strcmp(got, want) != 0)
-        fail_msg("%s\n  got  %s\n  want %s", sql, got ? got : "(no row / NULL)", want);
-    sqlite3_finalize(s);
-    sqlite3_close(h);
-}
-
-static const char *newest(pk_vulndb *db, const char *feed)
-{
-    const pk_vdb_source *l;
-    size_t n;
-    assert_int_equal(pk_vulndb_status(db, &l, &n), PK_OK);
-    for (size_t i = 0; i < n; i++)
-        if (strcmp(l[i].name, feed) == 0)
-            return l[i].newest ? l[i].newest : "";
-    return "";
-}
 
 /* Rows of one CVE under one key, "spec fixed note" each, sorted, joined by " | ". */
 #define ROWS(id, key)                                                                              \
@@ -494,23 +403,17 @@ static void test_nvd11_xz_sample(void **state)
  * component: "0: CVE-a CVE-b\n1: \n". */
 static void match_cpes(pk_vulndb *db, const char *const *cpes, size_t n, char *out, size_t cap)
 {
-    char doc[4096], p[512], err[512] = "";
-    size_t k = (size_t)snprintf(doc, sizeof doc,
-                                "{\"bomFormat\":\"CycloneDX\",\"specVersion\":\"1.6\","
-                                "\"version\":1,\"components\":[");
+    char comps[4096];
+    size_t k = 0;
+    comps[0] = 0;
     for (size_t i = 0; i < n; i++)
-        k += (size_t)snprintf(doc + k, sizeof doc - k,
+        k += (size_t)snprintf(comps + k, k < sizeof comps ? sizeof comps - k : 0,
                               "%s{\"type\":\"library\",\"bom-ref\":\"c%zu\",\"name\":\"curl\","
                               "\"version\":\"x\",\"cpe\":\"%s\"}",
                               i ? "," : "", i, cpes[i]);
-    snprintf(doc + k, sizeof doc - k, "]}");
-    fx_put("sbom.cdx.json", doc);
-    pk_inventory *inv = NULL;
-    if (pk_inventory_from_sbom(fx("sbom.cdx.json", p, sizeof p), &inv, err, sizeof err) != PK_OK)
-        fail_msg("sbom: %s", err);
-    pk_vulns *v = NULL;
-    if (pk_vulns_match(db, inv, NULL, &v, err, sizeof err) != PK_OK)
-        fail_msg("match: %s", err);
+    assert_true(k < sizeof comps);
+    pk_inventory *inv;
+    pk_vulns *v = match_sbom(db, comps, &inv);
     size_t o = 0;
     out[0] = 0;
     for (size_t c = 0; c < n; c++) {
@@ -561,8 +464,7 @@ static void test_nvd_corrupt(void **state)
     fx_sh("head -c 300000 '%s' > trunc.json",
           sh("nvd/nvdcve-1.1-2018.embedded-c-subset.json", p, sizeof p));
     imp_bad(db, fx("trunc.json", p, sizeof p), "line ");
-    fx_put("notarr.json", "{\"CVE_data_type\":\"CVE\",\"CVE_Items\":{\"a\":1}}");
-    imp_bad(db, fx("notarr.json", p, sizeof p), "CVE_Items");
+    put_bad(db, "notarr.json", "{\"CVE_data_type\":\"CVE\",\"CVE_Items\":{\"a\":1}}", "CVE_Items");
     /* the second record's CPE is broken: the first, good, one is rolled back */
     fx_put("badcpe.json",
            "{\"CVE_data_type\":\"CVE\",\"CVE_data_timestamp\":\"2099-01-01T00:00Z\","
@@ -573,8 +475,8 @@ static void test_nvd_corrupt(void **state)
            "[{\"operator\":\"OR\",\"cpe_match\":[{\"vulnerable\":true,\"cpe23Uri\":"
            "\"cpe:/a:acme:old_style:1.0\"}]}]}}]}");
     imp_bad(db, fx("badcpe.json", p, sizeof p), "CVE-2099-1001");
-    fx_put("noid.json", "{\"CVE_Items\":[{\"cve\":{\"CVE_data_meta\":{\"ID\":7}}}]}");
-    imp_bad(db, fx("noid.json", p, sizeof p), "CVE_Items[0]");
+    put_bad(db, "noid.json", "{\"CVE_Items\":[{\"cve\":{\"CVE_data_meta\":{\"ID\":7}}}]}",
+            "CVE_Items[0]");
     fx_put("badtype.json",
            "{\"CVE_Items\":[{\"cve\":{\"CVE_data_meta\":{\"ID\":\"CVE-2099-1002\"}},"
            "\"configurations\":{\"nodes\":[{\"operator\":\"OR\",\"cpe_match\":[{\"vulnerable\":"
@@ -601,16 +503,16 @@ static void test_nvd_corrupt(void **state)
     for (int i = 0; i < 40; i++)
         k += (size_t)snprintf(deep + k, sizeof deep - k, "]}");
     snprintf(deep + k, sizeof deep - k, "]}}]}");
-    fx_put("deep.json", deep);
-    imp_bad(db, fx("deep.json", p, sizeof p), "CVE-2099-1005");
+    put_bad(db, "deep.json", deep, "CVE-2099-1005");
     fx_put("api-bad.json",
            "{\"format\":\"NVD_CVE\",\"version\":\"2.0\",\"vulnerabilities\":[{\"cve\":{\"id\":"
            "\"CVE-2099-1006\",\"configurations\":[{\"nodes\":[{\"operator\":\"XOR\","
            "\"cpeMatch\":[]}]}]}}]}");
     imp_bad(db, fx("api-bad.json", p, sizeof p), "CVE-2099-1006");
-    fx_put("api-nocve.json", "{\"format\":\"NVD_CVE\",\"vulnerabilities\":[{\"cve\":{\"id\":"
-                             "\"CVE-2099-1007\"}},{\"x\":1}]}");
-    imp_bad(db, fx("api-nocve.json", p, sizeof p), "vulnerabilities[1]");
+    put_bad(db, "api-nocve.json",
+            "{\"format\":\"NVD_CVE\",\"vulnerabilities\":[{\"cve\":{\"id\":"
+            "\"CVE-2099-1007\"}},{\"x\":1}]}",
+            "vulnerabilities[1]");
 
     /* nothing of the bad files stayed */
     assert_int_equal(q_int(db, "SELECT count(*) FROM advisory"), adv);

@@ -17,87 +17,8 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "fixture.h"
+#include "vdb_test.h"
 #include "vulndb/vdb_int.h"
-
-static char shared[1024];
-
-static const char *sh(const char *rel, char *out, size_t cap)
-{
-    snprintf(out, cap, "%s/%s", shared, rel);
-    return out;
-}
-
-static const char *fx(const char *name, char *out, size_t cap)
-{
-    snprintf(out, cap, "%s/%s", fx_dir, name);
-    return out;
-}
-
-static pk_vulndb *db_new(const char *name)
-{
-    char p[512], err[512] = "";
-    fx(name, p, sizeof p);
-    unlink(p);
-    pk_vulndb *db = NULL;
-    if (pk_vulndb_open(p, PK_VDB_CREATE, &db, err, sizeof err) != PK_OK)
-        fail_msg("open %s: %s", p, err);
-    return db;
-}
-
-static pk_status imp(pk_vulndb *db, const char *path, pk_import_stats *st, char *err, size_t cap)
-{
-    const char *paths[] = {path};
-    return pk_vulndb_import(db, paths, 1, st, err, cap);
-}
-
-static void imp_ok(pk_vulndb *db, const char *path, pk_import_stats *st)
-{
-    char err[1024] = "";
-    pk_status s = imp(db, path, st, err, sizeof err);
-    if (s != PK_OK)
-        fail_msg("import %s: %d %s", path, (int)s, err);
-}
-
-static void imp_bad(pk_vulndb *db, const char *path, const char *want)
-{
-    char err[1024] = "";
-    pk_status s = imp(db, path, NULL, err, sizeof err);
-    if (s != PK_E_FEED || !strstr(err, path) || !strstr(err, want))
-        fail_msg("import %s: status %d, err \"%s\" (wanted PK_E_FEED and \"%s\")", path, (int)s,
-                 err, want);
-}
-
-static long long q_int(pk_vulndb *db, const char *sql)
-{
-    sqlite3 *h;
-    sqlite3_stmt *s;
-    assert_int_equal(sqlite3_open_v2(pk_vulndb_path(db), &h, SQLITE_OPEN_READONLY, NULL),
-                     SQLITE_OK);
-    if (sqlite3_prepare_v2(h, sql, -1, &s, NULL) != SQLITE_OK)
-        fail_msg("%s: %s", sql, sqlite3_errmsg(h));
-    long long v = sqlite3_step(s) == SQLITE_ROW ? sqlite3_column_int64(s, 0) : -1;
-    sqlite3_finalize(s);
-    sqlite3_close(h);
-    return v;
-}
-
-static void q_text_eq(pk_vulndb *db, const char *sql, const char *want)
-{
-    sqlite3 *h;
-    sqlite3_stmt *s;
-    assert_int_equal(sqlite3_open_v2(pk_vulndb_path(db), &h, SQLITE_OPEN_READONLY, NULL),
-                     SQLITE_OK);
-    if (sqlite3_prepare_v2(h, sql, -1, &s, NULL) != SQLITE_OK)
-        fail_msg("%s: %s", sql, sqlite3_errmsg(h));
-    const char *got = NULL;
-    if (sqlite3_step(s) == SQLITE_ROW)
-        got = (const char *)sqlite3_column_text(s, 0);
-    if (!got || strcmp(got, want) != 0)
-        fail_msg("%s\n  got  %s\n  want %s", sql, got ? got : "(no row / NULL)", want);
-    sqlite3_finalize(s);
-    sqlite3_close(h);
-}
 
 /* Every row count the importers write to, as one number per table. */
 static void counts(pk_vulndb *db, long long out[6])
@@ -108,33 +29,6 @@ static void counts(pk_vulndb *db, long long out[6])
         snprintf(q, sizeof q, "SELECT count(*) FROM %s", T[i]);
         out[i] = q_int(db, q);
     }
-}
-
-/* Matches one component and returns " id alias alias id ... " of every match. */
-static void match_ids(pk_vulndb *db, const char *comp_json, char *out, size_t cap)
-{
-    char sbom[2048], p[1200], err[512] = "";
-    snprintf(sbom, sizeof sbom,
-             "{\"bomFormat\":\"CycloneDX\",\"specVersion\":\"1.6\",\"version\":1,"
-             "\"components\":[%s]}",
-             comp_json);
-    fx_put("sbom.cdx.json", sbom);
-    pk_inventory *inv = NULL;
-    if (pk_inventory_from_sbom(fx("sbom.cdx.json", p, sizeof p), &inv, err, sizeof err) != PK_OK)
-        fail_msg("sbom: %s", err);
-    pk_vulns *v = NULL;
-    if (pk_vulns_match(db, inv, NULL, &v, err, sizeof err) != PK_OK)
-        fail_msg("match: %s", err);
-    size_t n = snprintf(out, cap, " ");
-    for (size_t i = 0; i < pk_vulns_count(v); i++) {
-        const pk_vuln *m = pk_vulns_at(v, i);
-        n += snprintf(out + n, n < cap ? cap - n : 0, "%s ", m->id);
-        for (size_t j = 0; j < m->naliases; j++)
-            n += snprintf(out + n, n < cap ? cap - n : 0, "%s ", m->aliases[j]);
-    }
-    assert_true(n < cap);
-    pk_vulns_free(v);
-    pk_inventory_free(inv);
 }
 
 static void want_match(pk_vulndb *db, const char *comp, const char *id, int yes)
@@ -380,8 +274,7 @@ static void test_osv_bad(void **state)
     for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
         char name[32];
         snprintf(name, sizeof name, "osv-bad-%zu.json", i);
-        fx_put(name, bad[i].doc);
-        imp_bad(db, fx(name, p, sizeof p), bad[i].want);
+        put_bad(db, name, bad[i].doc, bad[i].want);
     }
     counts(db, after);
     assert_memory_equal(before, after, sizeof before);
@@ -584,8 +477,7 @@ static void test_cve5_bad(void **state)
     for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
         char name[32];
         snprintf(name, sizeof name, "cve5-bad-%zu.json", i);
-        fx_put(name, bad[i].doc);
-        imp_bad(db, fx(name, p, sizeof p), bad[i].want);
+        put_bad(db, name, bad[i].doc, bad[i].want);
     }
     counts(db, after);
     assert_memory_equal(before, after, sizeof before);
@@ -652,8 +544,7 @@ static void test_curl_bad(void **state)
         char name[32], doc[1024];
         snprintf(name, sizeof name, "curl-bad-%zu.csv", i);
         snprintf(doc, sizeof doc, "%s%s%s", hdr, good, bad[i].row);
-        fx_put(name, doc);
-        imp_bad(db, fx(name, p, sizeof p), bad[i].want);
+        put_bad(db, name, doc, bad[i].want);
     }
     counts(db, after);
     assert_memory_equal(before, after, sizeof before);
