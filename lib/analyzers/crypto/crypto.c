@@ -2,12 +2,14 @@
  * initial hash values) in any file, as an inventory of the cryptography a
  * deliverable carries. The constants are literal patterns registered once with
  * the shared matcher (rules_<family>.c); a hit is reported as PK-CRY-0001 and
- * counted per algorithm in facts.crypto.algorithms.
+ * counted per algorithm in facts.crypto.algorithms. Names of algorithms,
+ * modes, protocols, cipher suites and crypto APIs in strings: names.c.
  *
  * Not reported: anything inside files parakh opens as containers (their
  * entries are unpacked and analysed as files of their own). */
 #include <parakh/analyzer.h>
 
+#include "../../core/core_int.h"
 #include "crypto_int.h"
 
 #include <string.h>
@@ -151,10 +153,28 @@ size_t pki_cry_encode(const pki_cry_rule *r, int be, uint8_t *out, size_t cap)
     return r->min_bytes;
 }
 
-/* Pattern id: rule index * 2 + (1 for the big-endian form of a word table). */
+static void cry_fini(void *state)
+{
+    pki_crn_free(state);
+    pki_free(state);
+}
+
+/* Pattern id: rule index * 2 + (1 for the big-endian form of a word table);
+ * names from PKI_CRN_PAT_BASE. The state is the parsed name rules. */
 static pk_status cry_init(pk_match_reg *reg, void **state)
 {
-    *state = NULL;
+    pki_crn_set *set = pki_calloc(1, sizeof *set);
+    *state = set;
+    if (!set)
+        return PK_E_NOMEM;
+    pk_status nst = pki_crn_load(set);
+    if (nst == PK_OK)
+        nst = pki_crn_register(set, reg);
+    if (nst != PK_OK) {
+        cry_fini(set);
+        *state = NULL;
+        return nst;
+    }
     size_t n = pki_cry_nrules();
     for (size_t i = 0; i < n; i++) {
         const pki_cry_rule *r = pki_cry_rule_at(i);
@@ -162,12 +182,18 @@ static pk_status cry_init(pk_match_reg *reg, void **state)
         for (int be = 0; be < forms; be++) {
             uint8_t pat[PKI_CRY_MAX_PATTERN];
             size_t len = pki_cry_encode(r, be, pat, sizeof pat);
-            if (len < 16)
-                return PK_E_USAGE; /* a malformed or too short rule: a bug in the tables */
+            if (len < 16) {
+                cry_fini(set); /* a malformed or too short rule: a bug in the tables */
+                *state = NULL;
+                return PK_E_USAGE;
+            }
             pk_status st = pk_match_add(reg, (uint32_t)(i * 2 + (size_t)be), (const char *)pat, len,
                                         PK_PAT_LITERAL);
-            if (st != PK_OK)
+            if (st != PK_OK) {
+                cry_fini(set);
+                *state = NULL;
                 return st;
+            }
         }
     }
     return PK_OK;
@@ -177,15 +203,20 @@ typedef struct fstate {
     uint32_t count[PKI_CRY_ALG_COUNT];
     uint64_t first[PKI_CRY_ALG_COUNT];
     uint8_t endian[PKI_CRY_ALG_COUNT]; /* END_* seen */
+    pki_crn_fstate names;
 } fstate;
 
 static void cry_match(const void *state, void *fs, const pk_file *file, const pk_hit *hit,
                       pk_emit *out)
 {
-    (void)state;
     fstate *f = fs;
     if (pk_ftype_is_container(file->type))
         return; /* its entries are unpacked and analysed as files of their own */
+    if (hit->pat >= PKI_CRN_PAT_BASE) {
+        if (state)
+            pki_crn_match(state, &f->names, hit->pat, hit->end, out);
+        return;
+    }
     const pki_cry_rule *r = pki_cry_rule_at(hit->pat / 2);
     if (!r || (unsigned)r->alg >= PKI_CRY_ALG_COUNT || hit->end < r->min_bytes)
         return;
@@ -229,9 +260,12 @@ static const char *endian_name(uint8_t m)
 
 static pk_status cry_analyze(const void *state, void *fs, const pk_file *file, pk_emit *out)
 {
-    (void)state;
-    (void)file;
     fstate *f = fs;
+    if (state && !pk_ftype_is_container(file->type)) {
+        pk_status st = pki_crn_analyze(state, &f->names, file, out);
+        if (st != PK_OK)
+            return st;
+    }
     pk_fact *arr = NULL;
     for (int a = 0; a < PKI_CRY_ALG_COUNT; a++) {
         if (!f->count[a])
@@ -257,4 +291,5 @@ const pk_analyzer pki_analyzer_crypto = {
     .init = cry_init,
     .on_match = cry_match,
     .analyze = cry_analyze,
+    .fini = cry_fini,
 };

@@ -7,6 +7,8 @@
 #ifndef PK_ANALYZERS_CRYPTO_INT_H
 #define PK_ANALYZERS_CRYPTO_INT_H
 
+#include <parakh/analyzer.h>
+
 #include <stddef.h>
 #include <stdint.h>
 
@@ -117,5 +119,89 @@ size_t pki_cry_encode(const pki_cry_rule *r, int be, uint8_t *out, size_t cap);
 /* Algorithm display name ("SHA-256") and family ("hash", "block cipher", ...). */
 const char *pki_cry_alg_name(pki_cry_alg a);
 const char *pki_cry_alg_family(pki_cry_alg a);
+
+/* ---- Names and APIs (names.c; rules/crypto/names.tsv, rules/crypto/apis.tsv) ----
+ * Algorithm, mode, protocol and cipher-suite names and crypto API function
+ * names, matched in strings between word boundaries by the shared matcher. */
+
+typedef enum pki_crn_kind {
+    PKI_CRN_CIPHER,
+    PKI_CRN_MODE,
+    PKI_CRN_PROTOCOL,
+    PKI_CRN_SUITE,
+    PKI_CRN_API,
+    PKI_CRN_KIND_COUNT
+} pki_crn_kind;
+
+typedef enum pki_crn_weak {
+    PKI_CRN_STRONG, /* "-": not judged weak here */
+    PKI_CRN_ECB,
+    PKI_CRN_DES,
+    PKI_CRN_3DES,
+    PKI_CRN_RC4,
+    PKI_CRN_SSL2,
+    PKI_CRN_SSL3,
+    PKI_CRN_TLS10,
+    PKI_CRN_TLS11,
+    PKI_CRN_DTLS10,
+    PKI_CRN_EXPORT,
+    PKI_CRN_NULL,
+    PKI_CRN_ANON,
+    PKI_CRN_WEAK_COUNT
+} pki_crn_weak;
+
+#define PKI_CRN_NAME_MAX  48u  /* bytes of a name */
+#define PKI_CRN_ALG_MAX   24u  /* bytes of a normalized algorithm */
+#define PKI_CRN_MAX_RULES 512u /* per-file counters are fixed arrays */
+#define PKI_CRN_STRICT    6u   /* names shorter than this need a delimiter on both sides */
+#define PKI_CRN_ENC_ASCII 1u
+#define PKI_CRN_ENC_UTF16 2u
+
+typedef struct pki_crn_rule {
+    char name[PKI_CRN_NAME_MAX + 1];
+    char alg[PKI_CRN_ALG_MAX + 1];
+    uint8_t len;
+    uint8_t kind;   /* pki_crn_kind */
+    uint8_t weak;   /* pki_crn_weak */
+    uint8_t nocase; /* 1: matched case-insensitively */
+    uint8_t enc;    /* PKI_CRN_ENC_* */
+} pki_crn_rule;
+
+typedef struct pki_crn_set {
+    pki_crn_rule *rules;
+    size_t n;
+} pki_crn_set;
+
+/* Per-file counters, part of the analyzer's fstate. */
+typedef struct pki_crn_fstate {
+    uint32_t count[PKI_CRN_MAX_RULES];
+    uint64_t first[PKI_CRN_MAX_RULES];
+    uint8_t utf16[PKI_CRN_MAX_RULES]; /* the first hit was UTF-16LE */
+    /* API names seen only as the tail of a longer string: linkers share a
+     * .dynstr entry's tail ("TLSv1_method" inside "DTLSv1_method"); counted
+     * only if the elf/pe facts confirm the import or export */
+    uint64_t tail_first[PKI_CRN_MAX_RULES];
+    uint8_t tail_seen[PKI_CRN_MAX_RULES];
+} pki_crn_fstate;
+
+/* Pattern ids of names: PKI_CRN_PAT_BASE + rule * 2 + (1 for UTF-16LE). */
+#define PKI_CRN_PAT_BASE 0x100000u
+
+/* Parses TSV rule text (format in rules/crypto/names.tsv) and appends to set.
+ * PK_E_USAGE on a malformed line (what and where in err), PK_E_NOMEM. */
+pk_status pki_crn_parse(pki_crn_set *set, const char *text, size_t len, char *err, size_t errlen);
+/* Loads the embedded rules/crypto/names.tsv and apis.tsv. */
+pk_status pki_crn_load(pki_crn_set *set);
+void pki_crn_free(pki_crn_set *set);
+/* The regular expression registered for rule r in one encoding, into out (NUL-terminated). */
+size_t pki_crn_pattern(const pki_crn_rule *r, int utf16, char *out, size_t cap);
+pk_status pki_crn_register(const pki_crn_set *set, pk_match_reg *reg);
+void pki_crn_match(const pki_crn_set *set, pki_crn_fstate *fs, uint32_t pat, uint64_t end,
+                   pk_emit *out);
+/* May complete fs (tails confirmed by the elf/pe facts). */
+pk_status pki_crn_analyze(const pki_crn_set *set, pki_crn_fstate *fs, const pk_file *file,
+                          pk_emit *out);
+const char *pki_crn_kind_name(unsigned k);
+const char *pki_crn_weak_code(unsigned w);
 
 #endif
