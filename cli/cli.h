@@ -16,6 +16,7 @@ typedef struct out_job {
     pk_scan *scan;
     pk_inventory *inv;
     pk_vulns *vulns;
+    pk_cbom *cbom;
     pk_report_opts ro;
 } out_job;
 /* Writes to path (through a temporary name: an existing report is replaced
@@ -39,6 +40,11 @@ int cli_vdb_option(cli_vdb *o, const char *name, const char *arg);
  * (message printed), EXIT_CLEAN with *out set (NULL when no database is
  * configured and `required` is 0). */
 int cli_vdb_match(const cli_vdb *o, int required, const pk_inventory *inv, pk_vulns **out);
+
+/* Builds the scan's CBOM as of policy_date (NULLABLE), with the CMVP rows
+ * of the --db database when one is configured; EXIT_* (message printed). */
+int cli_cbom(const cli_vdb *o, const pk_scan *s, const pk_inventory *inv, const char *policy_date,
+             pk_cbom **out);
 
 int cmd_db(int argc, char **argv);
 int cmd_vulns(int argc, char **argv);

@@ -23,7 +23,9 @@ static void db_usage(FILE *f)
             "Feeds (recognised by content): OSV JSON (records, directories, zips), NVD CVE\n"
             "API 2.0 and 1.1 JSON, CISA KEV (JSON, CSV), EPSS CSV, CSAF 2.0 (with VEX),\n"
             "CVE 5 records, Debian DSA/DLA lists and tracker JSON, curl's vulnerability\n"
-            "table, and bundles written by parakh db export. One import is one\n"
+            "table, Node.js security WG advisories, the NIST CMVP validated-module lists\n"
+            "(FIPS 140 certificates for parakh scan's CBOM), and bundles written by\n"
+            "parakh db export. One import is one\n"
             "transaction: a corrupt file changes nothing.\n"
             "\n"
             "database: --db FILE, else $PARAKH_DB, else $XDG_DATA_HOME/parakh/parakh.db,\n"
@@ -114,6 +116,27 @@ int cli_vdb_match(const cli_vdb *o, int required, const pk_inventory *inv, pk_vu
     }
     pk_vulndb_close(db);
     return rc;
+}
+
+int cli_cbom(const cli_vdb *o, const pk_scan *s, const pk_inventory *inv, const char *policy_date,
+             pk_cbom **out)
+{
+    *out = NULL;
+    pk_vulndb *db = NULL;
+    if (o->path) {
+        int rc = open_db(o->path, 0, &db);
+        if (rc != EXIT_CLEAN)
+            return rc;
+    }
+    char err[1024] = "";
+    pk_cbom_opts co = {.policy_date = policy_date, .db = db, .inv = inv};
+    pk_status st = pk_cbom_build(s, &co, out, err, sizeof err);
+    pk_vulndb_close(db);
+    if (st != PK_OK) {
+        fprintf(stderr, "parakh: %s\n", err[0] ? err : pk_status_str(st));
+        return st == PK_E_USAGE ? EXIT_USAGE : EXIT_INPUT;
+    }
+    return EXIT_CLEAN;
 }
 
 static int db_import(const char *path, int argc, char **argv)

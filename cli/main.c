@@ -3,6 +3,7 @@
 #include "cli.h"
 
 #include <errno.h>
+#include <sys/stat.h>
 #include <getopt.h>
 #include <signal.h>
 #include <stdio.h>
@@ -44,6 +45,10 @@ static void usage(FILE *f)
             "  --vex FILE            a CycloneDX VEX document whose analysis overrides the\n"
             "                        database (repeatable)\n"
             "  --max-db-age DAYS     exit 3 when the database's data is older than DAYS\n"
+            "  --rules PATH          analysts' YARA rules: a .yar file or a directory of them,\n"
+            "                        compiled once, run on every file (docs/analyzers/yara.md)\n"
+            "  --policy-date DATE    judge cryptography against the policy as of DATE\n"
+            "                        (YYYY-MM-DD; default: today)\n"
             "  --fail-on SEV         exit 1 if a finding is SEV or worse:\n"
             "                        info, low, medium, high, critical, none (default: none)\n"
             "  -j, --jobs N          worker threads (default: number of cores)\n"
@@ -194,6 +199,8 @@ static int cmd_scan(int argc, char **argv, int sbom)
         O_DB,
         O_VEX,
         O_MAXAGE,
+        O_POLDATE,
+        O_RULES,
     };
     static const struct option opts[] = {
         {"format", required_argument, 0, O_FORMAT},
@@ -214,12 +221,19 @@ static int cmd_scan(int argc, char **argv, int sbom)
         {"db", required_argument, 0, O_DB},
         {"vex", required_argument, 0, O_VEX},
         {"max-db-age", required_argument, 0, O_MAXAGE},
+        {"policy-date", required_argument, 0, O_POLDATE},
+        {"rules", required_argument, 0, O_RULES},
         {"help", no_argument, 0, 'h'},
         {0, 0, 0, 0},
     };
     pk_scan_opts so;
     pk_scan_opts_default(&so);
     const char *format = sbom ? "cyclonedx" : "text", *output = NULL, *input = NULL;
+    const char *policy_date = NULL;
+    /* analyzer options (pk_scan_opts.options): "yara.rules=DIR" */
+    static char opt_rules[4096 + 16];
+    static const char *aopts[8];
+    size_t naopts = 0;
     int quiet = 0, have_fail = 0, repro = 0;
     pk_severity fail_on = PK_SEV_CRITICAL;
     cli_vdb vdb = {.path = getenv("PARAKH_DB"), .max_age = -1};
@@ -319,6 +333,24 @@ static int cmd_scan(int argc, char **argv, int sbom)
             if (cli_vdb_option(&vdb, "--max-db-age", optarg) < 0)
                 return EXIT_USAGE;
             break;
+        case O_RULES: {
+            struct stat sb;
+            if (stat(optarg, &sb) != 0) {
+                fprintf(stderr, "parakh: --rules %s: %s\n", optarg, strerror(errno));
+                return EXIT_INPUT;
+            }
+            if (snprintf(opt_rules, sizeof opt_rules, "yara.rules=%s", optarg) >=
+                (int)sizeof opt_rules)
+                return cli_bad_value("--rules", optarg);
+            if (naopts < sizeof aopts / sizeof aopts[0])
+                aopts[naopts++] = opt_rules;
+            break;
+        }
+        case O_POLDATE:
+            if (!pk_cbom_date_valid(optarg))
+                return cli_bad_value("--policy-date", optarg);
+            policy_date = optarg;
+            break;
         case 'h':
             usage(stdout);
             return EXIT_CLEAN;
@@ -365,6 +397,8 @@ static int cmd_scan(int argc, char **argv, int sbom)
     if (!quiet && isatty(STDERR_FILENO)) {
         so.progress = cli_progress;
     }
+    so.options = aopts;
+    so.noptions = naopts;
     pk_scan *s = NULL;
     pk_status st = pk_scan_new(&so, &s);
     if (st != PK_OK) {
@@ -412,6 +446,15 @@ static int cmd_scan(int argc, char **argv, int sbom)
         }
         job.ro.vulns = job.vulns;
     }
+    /* the cryptography inventory and its judgement: for every report but
+     * the SBOM formats, which do not carry it */
+    int sbom_fmt =
+        !strcmp(format, "cyclonedx") || !strcmp(format, "cyclonedx-1.5") || !strcmp(format, "spdx");
+    if (rc == EXIT_CLEAN && !sbom_fmt) {
+        rc = cli_cbom(&vdb, s, job.vulns ? pk_vulns_inventory(job.vulns) : inv, policy_date,
+                      &job.cbom);
+        job.ro.cbom = job.cbom;
+    }
     if (rc == EXIT_CLEAN && cli_write_report(&job, output) != 0)
         rc = EXIT_INPUT;
     if (rc == EXIT_CLEAN && have_fail) {
@@ -423,7 +466,10 @@ static int cmd_scan(int argc, char **argv, int sbom)
         pk_severity worst;
         if (pk_vulns_findings(job.vulns, &worst) && worst >= fail_on)
             rc = EXIT_FAILON;
+        if (pk_cbom_findings(job.cbom, NULL, &worst) && worst >= fail_on)
+            rc = EXIT_FAILON;
     }
+    pk_cbom_free(job.cbom);
     pk_vulns_free(job.vulns);
     pk_inventory_free(inv);
     g_scan = NULL;

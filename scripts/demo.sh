@@ -3,10 +3,12 @@
 # dependencies, builds parakh, fetches two real Debian packages with apt-get
 # (cached in bench/cache), and scans them: a text summary on the terminal, the
 # full JSON evidence in parakh-demo.json, and the SBOM (CycloneDX 1.6 and SPDX
-# 2.3) of what is inside in parakh-demo.cdx.json and parakh-demo.spdx.json.
+# 2.3) of what is inside in parakh-demo.cdx.json and parakh-demo.spdx.json, and
+# the cryptography inventory (CycloneDX 1.6 CBOM) in parakh-demo.cbom.json.
 # When the lab's feed copies are at ../shared/data (OSV, NVD, KEV, CSAF,
 # OpenSSL/curl, Debian DSA/DLA lists), they are imported into parakh-demo.db
-# and the SBOM is checked for known vulnerabilities.
+# and the SBOM is checked for known vulnerabilities; with the NIST CMVP list, the
+# CBOM names the FIPS 140 certificates of the crypto libraries found.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -22,15 +24,20 @@ fi
 ./build/parakh scan bench/cache/demo/
 ./build/parakh sbom -q -o parakh-demo.cdx.json bench/cache/demo/
 ./build/parakh sbom -q --format spdx -o parakh-demo.spdx.json bench/cache/demo/
-echo "full evidence: parakh-demo.json; SBOM: parakh-demo.cdx.json, parakh-demo.spdx.json"
+./build/parakh scan -q --format cbom -o parakh-demo.cbom.json bench/cache/demo/
+echo "full evidence: parakh-demo.json; SBOM: parakh-demo.cdx.json, parakh-demo.spdx.json;"
+echo "CBOM: parakh-demo.cbom.json"
 
 D=../shared/data
 if [ -d "$D/kev" ] && [ -d "$D/debian-tracker" ]; then
   rm -f parakh-demo.db
   ./build/parakh db import --db parakh-demo.db "$D/kev" "$D/nvd" "$D/vendor-advisories" \
     "$D/osv/pypi" "$D/osv/ghsa-conversions" "$D/osv/redhat" "$D/osv/debian" \
-    "$D/osv/nodejs-security-wg/vuln" "$D/debian-tracker" "$D/standards-examples/csaf/redhat"
+    "$D/osv/nodejs-security-wg/vuln" "$D/debian-tracker" "$D/standards-examples/csaf/redhat" \
+    "$D/crypto-policy/nist-cmvp"
   ./build/parakh db status --db parakh-demo.db
   ./build/parakh vulns --db parakh-demo.db parakh-demo.cdx.json
+  ./build/parakh scan -q --db parakh-demo.db --format cbom -o parakh-demo.cbom.json \
+    bench/cache/demo/
   echo "vulnerability database: parakh-demo.db (parakh db status --db parakh-demo.db)"
 fi

@@ -14,9 +14,9 @@ BUILD_PKGS="build-essential cmake pkg-config clang clang-format
 TEST_PKGS="zip unzip p7zip-full xz-utils zstd lz4 bzip2 cpio genisoimage squashfs-tools
   dpkg-dev rpm gcab msitools wixl libarchive-tools binutils file
   gcc-mingw-w64-x86-64 binutils-mingw-w64-x86-64 osslsigncode
-  python3 python3-jsonschema checksec openjdk-17-jdk-headless db5.3-util golang-go
+  python3 python3-jsonschema python3-cryptography checksec openjdk-17-jdk-headless db5.3-util golang-go
   libgcrypt20 libgnutls30 libsodium23 libpng-dev libexpat1-dev libgcrypt20-dev
-  openssl openssh-client gnupg"
+  openssl openssh-client gnupg yara libyara-dev"
 
 missing=""
 for p in $BUILD_PKGS $TEST_PKGS; do

@@ -120,6 +120,16 @@ typedef struct pk_analyzer {
 PK_API pk_status pk_match_add(pk_match_reg *reg, uint32_t id, const char *pat, size_t len,
                               unsigned flags);
 
+/* During init: the value of an analyzer option given in pk_scan_opts.options
+ * as "key=value" (keys are "<analyzer>.<name>", e.g. "yara.rules"), or NULL
+ * when not given. The string lives as long as the scan. */
+PK_API const char *pk_reg_option(const pk_match_reg *reg, const char *key);
+/* During init: why the analyzer refuses to start (an option's bad value, a
+ * rule file that does not compile), for the scan's error message; the
+ * analyzer then returns PK_E_USAGE (or another status) from init. */
+PK_API void pk_reg_error(pk_match_reg *reg, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+
 /* ---- Emitting (callbacks only) ---- */
 
 typedef struct pk_finding_spec {

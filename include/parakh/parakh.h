@@ -11,5 +11,6 @@
 #include "status.h"
 #include "types.h"
 #include "vulndb.h"
+#include "cbom.h"
 
 #endif

@@ -10,7 +10,8 @@
 #include "scan.h"
 
 /* "json" (docs/report.schema.json), "text" (a terminal summary), or an SBOM:
- * "cyclonedx" (1.6), "cyclonedx-1.5", "spdx" (2.3), see docs/sbom.md.
+ * "cyclonedx" (1.6), "cyclonedx-1.5", "spdx" (2.3), see docs/sbom.md; or
+ * "cbom" (CycloneDX 1.6 cryptographic assets, docs/cbom.md).
  * PK_E_USAGE for an unknown name, PK_E_IO when writing fails. */
 PK_API pk_status pk_report_write(const pk_scan *s, const char *format, FILE *out);
 
@@ -23,6 +24,11 @@ typedef struct pk_report_opts {
      * (include/parakh/vulndb.h); reported as findings and in their own
      * section. "sarif" is also a format here. */
     const struct pk_vulns *vulns;
+    /* NULLABLE: the scan's cryptography inventory judged against the policy
+     * (include/parakh/cbom.h): its findings (PK-CRY-0010..0013) join the
+     * report's, json gains a "crypto" section, and "cbom" writes it. Without
+     * one, "cbom" builds its own (policy date: today, no CMVP data). */
+    const struct pk_cbom *cbom;
 } pk_report_opts;
 PK_API pk_status pk_report_write_opts(const pk_scan *s, const pk_report_opts *o, FILE *out);
 /* 1 if format names a reporter, else 0. */

@@ -38,6 +38,11 @@ typedef struct pk_scan_opts {
     /* PK_NULLABLE: called on the driving thread about 5 times a second */
     void (*progress)(void *ud, const pk_progress *p);
     void *progress_ud;
+    /* PK_NULLABLE: analyzer options, "key=value" strings such as
+     * "yara.rules=/lab/rules" (docs/analyzers/<name>.md lists each analyzer's);
+     * borrowed, must outlive the scan. Unknown keys are ignored. */
+    const char *const *options;
+    size_t noptions;
 } pk_scan_opts;
 
 typedef struct pk_scan pk_scan;

@@ -2,10 +2,10 @@
  * inventory against it.
  *
  * Feeds (OSV, NVD 1.1 and API 2.0, CISA KEV, EPSS, CSAF 2.0 with VEX, CVE 5
- * records, Debian security tracker data) arrive on removable media and are
- * imported into one SQLite file (docs/vulndb.md gives the schema and each feed's
- * mapping). An import is one transaction: a corrupt file leaves the database as
- * it was.
+ * records, Debian security tracker data, NIST CMVP module lists) arrive on
+ * removable media and are imported into one SQLite file (docs/vulndb.md gives
+ * the schema and each feed's mapping). An import is one transaction: a corrupt file leaves the
+ * database as it was.
  *
  * Ownership: pk_vulndb_open() allocates the handle, pk_vulndb_close() frees it.
  * Status arrays are owned by the handle and live until the next status call or
@@ -71,6 +71,35 @@ PK_API const char *pk_vulndb_path(const pk_vulndb *db);
  * the copy). PK_E_IO when DIR cannot be written. */
 PK_API pk_status pk_vulndb_export(pk_vulndb *db, const char *PK_BORROW dir, char *err,
                                   size_t errcap);
+
+/* ---- NIST CMVP validated modules (docs/vulndb/cmvp.md) ----
+ * Imported from the NIST-CMVP-API lists and certificate files; the data names
+ * no module software versions, so a caller matches by vendor and module name.
+ * Strings are copied into the struct, cut at a UTF-8 boundary and
+ * NUL-terminated when longer. A database without CMVP data finds nothing. */
+typedef struct pk_cmvp_module {
+    char cert[16]; /* "4282"; "" for a module in process */
+    char vendor[160];
+    char module[256];
+    char module_type[32]; /* "Software", "Hardware", "Firmware", "Software-Hybrid" ... */
+    char standard[16];    /* "FIPS 140-2" or "FIPS 140-3" */
+    char status[24];      /* "Active", "Historical", "Revoked", "In process" */
+    char validated[11];   /* first validation date YYYY-MM-DD or "" */
+    char sunset[11];      /* YYYY-MM-DD or "" */
+    int level;            /* overall security level, 0 unknown */
+    char lab[128];        /* "" when unknown */
+} pk_cmvp_module;
+/* The module with this certificate number ("4282"; a leading '#' is
+ * ignored). PK_OK and *found=1, or PK_OK and *found=0. PK_E_FEED when the
+ * database cannot be read. */
+PK_API pk_status pk_cmvp_get(pk_vulndb *db, const char *PK_BORROW cert, pk_cmvp_module *PK_OUT out,
+                             int *PK_OUT found);
+/* Modules whose vendor and module name contain the given substrings
+ * (case-insensitive; NULL = any), best first (Active before others, newest
+ * validation first); at most cap into out; *n = how many written. */
+PK_API pk_status pk_cmvp_find(pk_vulndb *db, const char *PK_NULLABLE vendor,
+                              const char *PK_NULLABLE module, pk_cmvp_module *PK_OUT out,
+                              size_t cap, size_t *PK_OUT n);
 
 /* ---- matching ---- */
 

@@ -51,3 +51,20 @@ size_t pki_b64_decode(const char *s, size_t n, uint8_t *out, size_t cap, unsigne
     }
     return w;
 }
+
+/* RFC 4122 layout: the content-derived uuid carries version 8 (custom), a
+ * random one version 4; both the 10xx variant. */
+void pki_uuid_format(unsigned char b[16], unsigned version, char out[40])
+{
+    static const char hx[] = "0123456789abcdef";
+    b[6] = (unsigned char)((b[6] & 0x0f) | (version << 4));
+    b[8] = (unsigned char)((b[8] & 0x3f) | 0x80);
+    size_t o = 0;
+    for (int i = 0; i < 16; i++) {
+        if (i == 4 || i == 6 || i == 8 || i == 10)
+            out[o++] = '-';
+        out[o++] = hx[b[i] >> 4];
+        out[o++] = hx[b[i] & 15];
+    }
+    out[o] = 0;
+}

@@ -51,6 +51,9 @@ uint64_t pki_now_ms(void);
 
 /* Lowercase hex of b[0..n) into out, which holds 2n+1 bytes. */
 void pki_hex(const uint8_t *b, size_t n, char *out);
+/* 16 bytes as an RFC 4122 uuid string (8-4-4-4-12 lowercase) of this version
+ * (4 random, 8 content-derived); sets the version and variant bits in b. */
+void pki_uuid_format(unsigned char b[16], unsigned version, char out[40]);
 /* Decodes base64 from s[0..n), stopping at '=' or the end. Flags:
  * PKI_B64_URL also accepts the URL-safe '-' and '_'; PKI_B64_SKIP skips bytes
  * outside the alphabet (line breaks in PEM), else such a byte ends the

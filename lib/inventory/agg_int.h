@@ -9,7 +9,7 @@
 
 #include "../walk/scan_int.h"
 #include "inventory_int.h"
-#include "smap.h"
+#include "../core/smap.h"
 
 #include <jansson.h>
 

@@ -3,7 +3,7 @@
 
 #include "../core/rulefiles.h"
 #include "../ident/ident_int.h"
-#include "smap.h"
+#include "../core/smap.h"
 
 #include <stdlib.h>
 #include <string.h>

@@ -13,7 +13,7 @@
 #include <unistd.h>
 
 #include "../ident/ident_int.h"
-#include "smap.h"
+#include "../core/smap.h"
 #include "writer_int.h"
 
 typedef struct rdctx {

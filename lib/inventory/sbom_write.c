@@ -165,23 +165,6 @@ static int content_hash(const pk_inventory *inv, const pk_vulns *vu, pki_sbom_fm
     return ok ? 0 : -1;
 }
 
-/* RFC 4122 layout: the content-derived uuid carries version 8 (custom), a
- * random one version 4; both the 10xx variant. */
-static void format_uuid(unsigned char b[16], unsigned version, char out[40])
-{
-    static const char hx[] = "0123456789abcdef";
-    b[6] = (unsigned char)((b[6] & 0x0f) | (version << 4));
-    b[8] = (unsigned char)((b[8] & 0x3f) | 0x80);
-    size_t o = 0;
-    for (int i = 0; i < 16; i++) {
-        if (i == 4 || i == 6 || i == 8 || i == 10)
-            out[o++] = '-';
-        out[o++] = hx[b[i] >> 4];
-        out[o++] = hx[b[i] & 15];
-    }
-    out[o] = 0;
-}
-
 static pk_status make_ctx(const pk_inventory *inv, const pk_sbom_opts *opts, pki_wctx *w)
 {
     memset(w, 0, sizeof(*w));
@@ -209,11 +192,11 @@ static pk_status make_ctx(const pk_inventory *inv, const pk_sbom_opts *opts, pki
     if (opts->reproducible) {
         if (content_hash(inv, opts->vulns, w->fmt, b) != 0)
             return PK_E_INTERNAL;
-        format_uuid(b, 8, w->uuid);
+        pki_uuid_format(b, 8, w->uuid);
     } else {
         if (RAND_bytes(b, 16) != 1)
             return PK_E_INTERNAL;
-        format_uuid(b, 4, w->uuid);
+        pki_uuid_format(b, 4, w->uuid);
     }
     return PK_OK;
 }

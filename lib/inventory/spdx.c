@@ -4,7 +4,7 @@
  * relationships (DESCRIBES, CONTAINS, DEPENDS_ON). Keys in a fixed order. */
 #include <string.h>
 
-#include "smap.h"
+#include "../core/smap.h"
 #include "writer_int.h"
 
 #define ROOT_ID     "SPDXRef-Subject"

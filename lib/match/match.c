@@ -3,9 +3,15 @@
  * once whatever the number of analyzers. */
 #include "match_int.h"
 
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+
 #include "../core/core_int.h"
 
 #include <hs/hs.h>
+#include <openssl/evp.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -27,10 +33,14 @@ struct pki_match_builder {
     pat *pats;
     size_t npats, cap;
     pk_match_reg regs[MAX_ANALYZERS];
+    const char *const *opts; /* "key=value", borrowed from the scan's options */
+    size_t nopts;
+    char errmsg[512]; /* why an analyzer refused to start, if it said */
 };
 
 struct pki_matcher {
     hs_database_t *db;
+    int cached;          /* db belongs to the process-wide cache below */
     hs_scratch_t *proto; /* cloned per stream: scratch may not be shared across threads */
     size_t npats;
     unsigned *ana; /* per global id: analyzer index */
@@ -57,6 +67,40 @@ pki_match_builder *pki_match_builder_new(void)
 pk_match_reg *pki_match_builder_reg(pki_match_builder *b, unsigned ix)
 {
     return ix < MAX_ANALYZERS ? &b->regs[ix] : NULL;
+}
+
+void pki_match_builder_options(pki_match_builder *b, const char *const *opts, size_t n)
+{
+    b->opts = opts;
+    b->nopts = n;
+}
+
+const char *pk_reg_option(const pk_match_reg *reg, const char *key)
+{
+    size_t kl = key ? strlen(key) : 0;
+    if (!reg || !kl)
+        return NULL;
+    const pki_match_builder *b = reg->b;
+    /* the last one given wins, as on a command line */
+    for (size_t i = b->nopts; i-- > 0;)
+        if (b->opts[i] && !strncmp(b->opts[i], key, kl) && b->opts[i][kl] == '=')
+            return b->opts[i] + kl + 1;
+    return NULL;
+}
+
+void pk_reg_error(pk_match_reg *reg, const char *fmt, ...)
+{
+    if (!reg || !fmt)
+        return;
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(reg->b->errmsg, sizeof reg->b->errmsg, fmt, ap);
+    va_end(ap);
+}
+
+const char *pki_match_builder_error(const pki_match_builder *b)
+{
+    return b->errmsg;
 }
 
 void pki_match_builder_free(pki_match_builder *b)
@@ -99,6 +143,71 @@ pk_status pk_match_add(pk_match_reg *reg, uint32_t id, const char *p, size_t len
     return PK_OK;
 }
 
+/* The last compiled database, kept for the next scan of this process: the
+ * patterns are the same every time (the rule files are compiled into the
+ * library) unless options change them, and compiling them takes most of a
+ * second (the secrets rules alone 0.8 s). A vectorscan database is read-only
+ * and may be shared between threads and scans; each stream has its own
+ * scratch. Keyed by the SHA-256 of every pattern, flag and order. */
+static pthread_mutex_t cache_mu = PTHREAD_MUTEX_INITIALIZER;
+static struct {
+    uint8_t key[32];
+    hs_database_t *db;
+    unsigned refs;
+} cache;
+
+static int patterns_key(const pki_match_builder *b, uint8_t key[32])
+{
+    EVP_MD_CTX *x = EVP_MD_CTX_new();
+    int ok = x && EVP_DigestInit_ex(x, EVP_sha256(), NULL) == 1;
+    for (size_t i = 0; ok && i < b->npats; i++) {
+        unsigned f = b->pats[i].hs_flags;
+        ok = EVP_DigestUpdate(x, b->pats[i].expr, strlen(b->pats[i].expr) + 1) == 1 &&
+             EVP_DigestUpdate(x, &f, sizeof f) == 1;
+    }
+    unsigned len = 0;
+    ok = ok && EVP_DigestFinal_ex(x, key, &len) == 1 && len == 32;
+    EVP_MD_CTX_free(x);
+    return ok;
+}
+
+static hs_database_t *cache_get(const uint8_t key[32])
+{
+    pthread_mutex_lock(&cache_mu);
+    hs_database_t *db = NULL;
+    if (cache.db && memcmp(cache.key, key, 32) == 0) {
+        db = cache.db;
+        cache.refs++;
+    }
+    pthread_mutex_unlock(&cache_mu);
+    return db;
+}
+
+/* Offers a fresh database to the cache: taken when the cache is unused. */
+static int cache_put(const uint8_t key[32], hs_database_t *db)
+{
+    pthread_mutex_lock(&cache_mu);
+    int taken = 0;
+    if (cache.refs == 0) {
+        if (cache.db)
+            hs_free_database(cache.db);
+        memcpy(cache.key, key, 32);
+        cache.db = db;
+        cache.refs = 1;
+        taken = 1;
+    }
+    pthread_mutex_unlock(&cache_mu);
+    return taken;
+}
+
+static void cache_release(void)
+{
+    pthread_mutex_lock(&cache_mu);
+    if (cache.refs)
+        cache.refs--;
+    pthread_mutex_unlock(&cache_mu);
+}
+
 pk_status pki_match_compile(pki_match_builder *b, pki_matcher **out, char *err, size_t errlen)
 {
     pk_status st = PK_OK;
@@ -129,9 +238,13 @@ pk_status pki_match_compile(pki_match_builder *b, pki_matcher **out, char *err, 
         m->ana[i] = b->pats[i].analyzer_ix;
         m->ids[i] = b->pats[i].id;
     }
+    uint8_t key[32];
+    int keyed = patterns_key(b, key);
+    if (keyed && (m->db = cache_get(key)) != NULL)
+        m->cached = 1;
     hs_compile_error_t *ce = NULL;
-    if (hs_compile_multi(exprs, flags, ids, (unsigned)b->npats, HS_MODE_STREAM, NULL, &m->db,
-                         &ce) != HS_SUCCESS) {
+    if (!m->db && hs_compile_multi(exprs, flags, ids, (unsigned)b->npats, HS_MODE_STREAM, NULL,
+                                   &m->db, &ce) != HS_SUCCESS) {
         if (err) {
             if (ce && ce->expression >= 0 && (size_t)ce->expression < b->npats)
                 snprintf(err, errlen, "pattern '%s' does not compile: %s",
@@ -143,6 +256,8 @@ pk_status pki_match_compile(pki_match_builder *b, pki_matcher **out, char *err, 
         st = PK_E_USAGE;
         goto out;
     }
+    if (!m->cached && keyed)
+        m->cached = cache_put(key, m->db);
     if (hs_alloc_scratch(m->db, &m->proto) != HS_SUCCESS) {
         st = PK_E_NOMEM;
         goto out;
@@ -169,7 +284,9 @@ void pki_match_free(pki_matcher *m)
         return;
     if (m->proto)
         hs_free_scratch(m->proto);
-    if (m->db)
+    if (m->cached)
+        cache_release(); /* the database stays for the next scan */
+    else if (m->db)
         hs_free_database(m->db);
     pki_free(m->ana);
     pki_free(m->ids);

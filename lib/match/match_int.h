@@ -23,6 +23,10 @@ pki_match_builder *pki_match_builder_new(void);
 /* The registration handle for analyzer number ix; owned by the builder. */
 pk_match_reg *pki_match_builder_reg(pki_match_builder *b, unsigned ix);
 void pki_match_builder_free(pki_match_builder *b);
+/* The scan's analyzer options ("key=value", borrowed; pk_reg_option reads them). */
+void pki_match_builder_options(pki_match_builder *b, const char *const *opts, size_t n);
+/* What the last pk_reg_error said ("" if nothing). */
+const char *pki_match_builder_error(const pki_match_builder *b);
 /* Compiles every pattern added so far. On a bad pattern: PK_E_USAGE and the
  * pattern and vectorscan's reason in err. An empty builder gives a matcher
  * with no patterns (streams then do nothing). */

@@ -1,6 +1,8 @@
 /* The native JSON report (docs/report.schema.json, schema_version 1.0). */
 #include "report_int.h"
 
+#include "../cbom/cbom_int.h"
+
 #include <parakh/vulndb.h>
 #include <string.h>
 
@@ -89,11 +91,19 @@ static json_t *finding_json(const pk_finding *f)
     return o;
 }
 
-json_t *pki_report_json_doc(const pk_scan *s, const pk_vulns *v)
+json_t *pki_report_json_doc(const pk_scan *s, const pk_report_opts *o)
 {
-    json_t *doc = json_object();
-    if (!doc)
+    const pk_vulns *v = o->vulns;
+    size_t nall = 0;
+    int failed = 0;
+    pk_finding *all = pki_report_findings(s, o, &nall, &failed);
+    if (failed)
         return NULL;
+    json_t *doc = json_object();
+    if (!doc) {
+        pki_free(all);
+        return NULL;
+    }
     json_object_set_new(doc, "schema_version", json_string("1.0"));
     json_t *tool = json_object();
     json_object_set_new(tool, "name", json_string("parakh"));
@@ -143,8 +153,8 @@ json_t *pki_report_json_doc(const pk_scan *s, const pk_vulns *v)
                         json_integer((json_int_t)atomic_load(&((pk_scan *)s)->total_entries)));
     json_t *bysev = json_object();
     size_t cnt[PK_SEV_CRITICAL + 1] = {0};
-    for (size_t i = 0; i < s->nfind; i++)
-        cnt[s->findings[i].severity]++;
+    for (size_t i = 0; i < nall; i++)
+        cnt[all[i].severity]++;
     for (size_t i = 0; i < pk_vulns_count(v); i++)
         if (!pk_vulns_at(v, i)->suppressed)
             cnt[pk_vuln_finding_severity(pk_vulns_at(v, i))]++;
@@ -164,6 +174,7 @@ json_t *pki_report_json_doc(const pk_scan *s, const pk_vulns *v)
     json_object_set_new(sum, "by_type", bytype);
     json_t *comps = pki_report_components(s, v, sum);
     if (!comps) {
+        pki_free(all);
         json_decref(sum);
         json_decref(doc);
         return NULL;
@@ -177,18 +188,17 @@ json_t *pki_report_json_doc(const pk_scan *s, const pk_vulns *v)
     json_object_set_new(doc, "components", comps);
 
     json_t *finds = json_array(), *hits = json_array();
-    for (size_t i = 0; i < s->nfind; i++) {
-        json_array_append_new(finds, finding_json(&s->findings[i]));
-        if (pki_rule_is_limit(s->findings[i].rule_id)) {
+    for (size_t i = 0; i < nall; i++) {
+        json_array_append_new(finds, finding_json(&all[i]));
+        if (pki_rule_is_limit(all[i].rule_id)) {
             json_t *h = json_object();
-            json_object_set_new(h, "rule_id", json_string(s->findings[i].rule_id));
-            json_object_set_new(h, "vpath",
-                                pki_json_str(s->findings[i].vpath, strlen(s->findings[i].vpath)));
-            json_object_set_new(
-                h, "message", pki_json_str(s->findings[i].message, strlen(s->findings[i].message)));
+            json_object_set_new(h, "rule_id", json_string(all[i].rule_id));
+            json_object_set_new(h, "vpath", pki_json_str(all[i].vpath, strlen(all[i].vpath)));
+            json_object_set_new(h, "message", pki_json_str(all[i].message, strlen(all[i].message)));
             json_array_append_new(hits, h);
         }
     }
+    pki_free(all);
     if (v) {
         /* Known vulnerabilities are findings too (PK-VUL-*), on the file that
          * is the component's evidence; their details have a section of their own. */
@@ -207,6 +217,16 @@ json_t *pki_report_json_doc(const pk_scan *s, const pk_vulns *v)
         json_object_set_new(doc, "vulnerability_db", db);
         json_object_set_new(doc, "vulnerabilities", vs);
     }
+    if (o->cbom) {
+        json_t *cr = pki_cbom_json(o->cbom);
+        if (!cr) {
+            json_decref(finds);
+            json_decref(hits);
+            json_decref(doc);
+            return NULL;
+        }
+        json_object_set_new(doc, "crypto", cr);
+    }
     json_object_set_new(doc, "findings", finds);
     json_object_set_new(doc, "limits_hit", hits);
     return doc;
@@ -214,7 +234,7 @@ json_t *pki_report_json_doc(const pk_scan *s, const pk_vulns *v)
 
 pk_status pki_report_json(const pk_scan *s, const pk_report_opts *o, FILE *out)
 {
-    json_t *doc = pki_report_json_doc(s, o->vulns);
+    json_t *doc = pki_report_json_doc(s, o);
     if (!doc)
         return PK_E_NOMEM;
     int r = json_dumpf(doc, out, JSON_INDENT(2) | JSON_ENSURE_ASCII);

@@ -1,17 +1,21 @@
 /* The reporter table. */
 #include "report_int.h"
 
+#include <parakh/cbom.h>
 #include <parakh/inventory.h>
 #include <parakh/vulndb.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "../vulndb/vdb_int.h"
 
 static pk_status write_sbom(const pk_scan *s, const pk_report_opts *o, FILE *out);
+static pk_status write_cbom(const pk_scan *s, const pk_report_opts *o, FILE *out);
 
 static const pki_reporter reporters[] = {
     {"json", pki_report_json}, {"text", pki_report_text},     {"sarif", pki_report_sarif},
     {"cyclonedx", write_sbom}, {"cyclonedx-1.5", write_sbom}, {"spdx", write_sbom},
+    {"cbom", write_cbom},
 };
 
 int pk_report_known(const char *format)
@@ -24,7 +28,42 @@ int pk_report_known(const char *format)
 
 const char *pk_report_formats(void)
 {
-    return "json, text, sarif, cyclonedx, cyclonedx-1.5, spdx";
+    return "json, text, sarif, cyclonedx, cyclonedx-1.5, spdx, cbom";
+}
+
+static pk_status write_cbom(const pk_scan *s, const pk_report_opts *o, FILE *out)
+{
+    if (o->cbom)
+        return pk_cbom_write(o->cbom, o->reproducible, out);
+    pk_cbom *own = NULL;
+    pk_status st = pk_cbom_build(s, NULL, &own, NULL, 0);
+    if (st == PK_OK)
+        st = pk_cbom_write(own, o->reproducible, out);
+    pk_cbom_free(own);
+    return st;
+}
+
+pk_finding *pki_report_findings(const pk_scan *s, const pk_report_opts *o, size_t *n, int *failed)
+{
+    const pk_finding *cf = NULL;
+    size_t nc = o ? pk_cbom_findings(o->cbom, &cf, NULL) : 0;
+    *n = 0;
+    *failed = 0;
+    if (!s->nfind && !nc)
+        return NULL;
+    pk_finding *all = pki_malloc((s->nfind + nc) * sizeof *all);
+    if (!all) {
+        *failed = 1;
+        return NULL;
+    }
+    if (s->nfind)
+        memcpy(all, s->findings, s->nfind * sizeof *all);
+    if (nc)
+        memcpy(all + s->nfind, cf, nc * sizeof *all);
+    *n = s->nfind + nc;
+    if (nc)
+        qsort(all, *n, sizeof *all, pki_finding_cmp);
+    return all;
 }
 
 /* SBOM formats go through the inventory (lib/inventory/). */
@@ -99,5 +138,12 @@ int pki_rule_is_limit(const char *r)
 
 pk_status pki_report_sarif(const pk_scan *s, const pk_report_opts *o, FILE *out)
 {
-    return pki_sarif_write(s, o->vulns, o->reproducible, out);
+    size_t n;
+    int failed;
+    pk_finding *all = pki_report_findings(s, o, &n, &failed);
+    if (failed)
+        return PK_E_NOMEM;
+    pk_status st = pki_sarif_write(all, n, o->vulns, o->reproducible, out);
+    pki_free(all);
+    return st;
 }

@@ -1,6 +1,7 @@
 /* A terminal summary: what was looked at, what was found, most severe first. */
 #include "report_int.h"
 
+#include <parakh/cbom.h>
 #include <parakh/inventory.h>
 #include <parakh/vulndb.h>
 
@@ -46,9 +47,14 @@ pk_status pki_report_text(const pk_scan *s, const pk_report_opts *o, FILE *out)
             "%.1f s\n",
             nfiles, b1, b2, containers, nother, (double)(s->finished_ms - s->started_ms) / 1000.0);
 
+    size_t nall = 0;
+    int failed = 0;
+    pk_finding *all = pki_report_findings(s, o, &nall, &failed);
+    if (failed)
+        return PK_E_NOMEM;
     size_t cnt[PK_SEV_CRITICAL + 1] = {0};
-    for (size_t i = 0; i < s->nfind; i++)
-        cnt[s->findings[i].severity]++;
+    for (size_t i = 0; i < nall; i++)
+        cnt[all[i].severity]++;
     for (size_t i = 0; i < pk_vulns_count(vu); i++)
         if (!pk_vulns_at(vu, i)->suppressed)
             cnt[pk_vuln_finding_severity(pk_vulns_at(vu, i))]++;
@@ -68,6 +74,17 @@ pk_status pki_report_text(const pk_scan *s, const pk_report_opts *o, FILE *out)
                 is.components, is.unattributed_files, is.dependencies);
         pk_inventory_free(own);
     }
+    if (o->cbom) {
+        pk_cbom_stats cs;
+        pk_cbom_stats_get(o->cbom, &cs);
+        fprintf(out,
+                "  cryptography: %zu algorithms, %zu protocols, %zu certificates, %zu keys, "
+                "%zu libraries; %zu not approved as of %s (--format cbom for the CBOM)\n",
+                cs.algorithms, cs.protocols, cs.certificates, cs.keys, cs.libraries,
+                cs.by_status[1] + cs.by_status[2] + cs.by_status[3] + cs.by_status[4] +
+                    cs.by_status[5],
+                pk_cbom_policy_date(o->cbom));
+    }
 
     /* Grouped by rule, most severe first: a terminal reader wants "which
      * problems, how many, where to look"; the JSON has every instance. Rules
@@ -79,14 +96,15 @@ pk_status pki_report_text(const pk_scan *s, const pk_report_opts *o, FILE *out)
     } group;
     group *g = NULL;
     size_t ng = 0, capg = 0;
-    for (size_t i = 0; i < s->nfind; i++) {
-        const pk_finding *f = &s->findings[i];
+    for (size_t i = 0; i < nall; i++) {
+        const pk_finding *f = &all[i];
         size_t k = 0;
         while (k < ng && !(g[k].sev == f->severity && strcmp(g[k].rule, f->rule_id) == 0))
             k++;
         if (k == ng) {
             if (!pki_grow((void **)&g, &capg, ng + 1, sizeof *g)) {
                 pki_free(g);
+                pki_free(all);
                 return PK_E_NOMEM;
             }
             g[ng++] = (group){f->rule_id, f->severity, 0, i};
@@ -98,12 +116,12 @@ pk_status pki_report_text(const pk_scan *s, const pk_report_opts *o, FILE *out)
         for (size_t k = 0; k < ng; k++) {
             if ((int)g[k].sev != v || shown++ >= SHOW_MAX)
                 continue;
-            const pk_finding *f = &s->findings[g[k].first];
+            const pk_finding *f = &all[g[k].first];
             fprintf(out, "\n  [%s] %s  (%zu)\n    %s\n", pk_severity_str(f->severity), f->rule_id,
                     g[k].n, f->message);
             size_t ex = 0;
-            for (size_t i = g[k].first; i < s->nfind && ex < EXAMPLES; i++) {
-                const pk_finding *e = &s->findings[i];
+            for (size_t i = g[k].first; i < nall && ex < EXAMPLES; i++) {
+                const pk_finding *e = &all[i];
                 if (e->severity != f->severity || strcmp(e->rule_id, f->rule_id) != 0)
                     continue;
                 ex++;
@@ -119,6 +137,7 @@ pk_status pki_report_text(const pk_scan *s, const pk_report_opts *o, FILE *out)
         }
     }
     pki_free(g);
+    pki_free(all);
     if (shown > SHOW_MAX)
         fprintf(out, "\n  ... and %zu more rules (use --format json for all evidence)\n",
                 shown - SHOW_MAX);

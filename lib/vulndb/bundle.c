@@ -10,7 +10,7 @@
 #include "db_int.h"
 
 static const char *const FEEDS[] = {"osv",  "nvd",    "kev",  "epss", "csaf",
-                                    "cve5", "debian", "curl", "nswg"};
+                                    "cve5", "debian", "curl", "nswg", "nist-cmvp"};
 
 static const char *known_feed(const char *f)
 {
@@ -95,7 +95,7 @@ static void imp_for(bctx *x, pki_imp *im, const char *feed)
     im->errcap = x->errcap;
 }
 
-enum { T_ADV, T_CVSS, T_RATING, T_AFF, T_ALIAS, T_CWE, T_REF, T_KEV, T_EPSS, T_SOURCE };
+enum { T_ADV, T_CVSS, T_RATING, T_AFF, T_ALIAS, T_CWE, T_REF, T_KEV, T_EPSS, T_CMVP, T_SOURCE };
 
 static const char *const SQL[] = {
     [T_ADV] = "SELECT id, feed, summary, published, modified, withdrawn FROM advisory",
@@ -109,6 +109,8 @@ static const char *const SQL[] = {
     [T_KEV] = ("SELECT cve, vendor, product, name, date_added, due_date, ransomware, action,"
                " notes FROM kev"),
     [T_EPSS] = "SELECT cve, score, percentile FROM epss",
+    [T_CMVP] = ("SELECT id, cert, vendor, module, module_type, standard, status, validated,"
+                " sunset, caveat, lab, phase, source, level FROM cmvp"),
     [T_SOURCE] = "SELECT name, newest FROM source",
 };
 
@@ -124,7 +126,12 @@ static pk_status row(bctx *x, int t, sqlite3_stmt *s)
             return PK_E_FEED;
         }
     }
-    imp_for(x, &im, feed ? feed : t == T_KEV ? "kev" : t == T_EPSS ? "epss" : "osv");
+    imp_for(x, &im,
+            feed          ? feed
+            : t == T_KEV  ? "kev"
+            : t == T_EPSS ? "epss"
+            : t == T_CMVP ? "nist-cmvp"
+                          : "osv");
     pk_status st = PK_OK;
     switch (t) {
     case T_ADV:
@@ -166,6 +173,18 @@ static pk_status row(bctx *x, int t, sqlite3_stmt *s)
         st = pki_imp_epss(&im, col(s, 0), sqlite3_column_double(s, 1), sqlite3_column_double(s, 2));
         x->st->records++;
         break;
+    case T_CMVP: {
+        pki_cmvp m = {col(s, 0),  col(s, 1),
+                      col(s, 2),  col(s, 3),
+                      col(s, 4),  col(s, 5),
+                      col(s, 6),  col(s, 7),
+                      col(s, 8),  col(s, 9),
+                      col(s, 10), col(s, 11),
+                      col(s, 12), sqlite3_column_int(s, 13)};
+        st = pki_imp_cmvp(&im, &m, 0);
+        x->st->records++;
+        break;
+    }
     case T_SOURCE:
         pki_vdb_seen(x->db, feed, col(s, 1), 1);
         break;
@@ -206,6 +225,9 @@ pk_status pki_vdb_import_bundle(pk_vulndb *db, const char *path, pk_import_stats
     st->files++;
     for (int t = T_ADV; t <= T_SOURCE && rc == PK_OK; t++) {
         if (sqlite3_prepare_v2(x.b, SQL[t], -1, &s, NULL) != SQLITE_OK) {
+            /* a bundle from before the CMVP list has no such table */
+            if (t == T_CMVP && strstr(sqlite3_errmsg(x.b), "no such table"))
+                continue;
             snprintf(err, errcap, "%s: %s", path, sqlite3_errmsg(x.b));
             rc = PK_E_FEED;
             break;

@@ -19,6 +19,16 @@
 #include "cvss.h"
 #include "db_int.h"
 
+/* NIST CMVP modules (imp_cmvp.c, cmvp.c; docs/vulndb/cmvp.md). id is the
+ * certificate number, or "ip:..." for a module in process (which has none).
+ * Also created before each import, so a database made before the table
+ * existed gains it without a schema version change. */
+#define CMVP_SCHEMA                                                                                \
+    "CREATE TABLE IF NOT EXISTS cmvp(id TEXT PRIMARY KEY, cert TEXT, vendor TEXT, module TEXT,"    \
+    " module_type TEXT, standard TEXT, status TEXT, validated TEXT, sunset TEXT, level INTEGER,"   \
+    " caveat TEXT, lab TEXT, phase TEXT, source TEXT NOT NULL, gen INTEGER NOT NULL) WITHOUT "     \
+    "ROWID;"
+
 static const char *const SCHEMA =
     "CREATE TABLE IF NOT EXISTS meta(key TEXT PRIMARY KEY, value TEXT NOT NULL);"
     "CREATE TABLE IF NOT EXISTS source(name TEXT PRIMARY KEY, newest TEXT,"
@@ -48,7 +58,7 @@ static const char *const SCHEMA =
     "CREATE TABLE IF NOT EXISTS kev(cve TEXT PRIMARY KEY, vendor TEXT, product TEXT, name TEXT,"
     " date_added TEXT, due_date TEXT, ransomware TEXT, action TEXT, notes TEXT) WITHOUT ROWID;"
     "CREATE TABLE IF NOT EXISTS epss(cve TEXT PRIMARY KEY, score REAL NOT NULL,"
-    " percentile REAL NOT NULL) WITHOUT ROWID;";
+    " percentile REAL NOT NULL) WITHOUT ROWID;" CMVP_SCHEMA;
 
 static const char *const WRITES[ST_COUNT] = {
     [ST_TOUCH] = "INSERT OR IGNORE INTO temp.touched(id, feed) VALUES(?1, ?2)",
@@ -65,6 +75,38 @@ static const char *const WRITES[ST_COUNT] = {
     [ST_AFF] = "INSERT INTO affected VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
     [ST_KEV] = "INSERT OR REPLACE INTO kev VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
     [ST_EPSS] = "INSERT OR REPLACE INTO epss VALUES(?1, ?2, ?3)",
+    /* A list's values win; what it lacks (a lab, a historical module's
+     * level) stays as a detail file gave it. */
+    [ST_CMVP_LIST] =
+        "INSERT INTO cmvp VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12,"
+        " ?13, ?14, ?15) ON CONFLICT(id) DO UPDATE SET"
+        " cert = coalesce(excluded.cert, cert), vendor = coalesce(excluded.vendor,"
+        " vendor), module = coalesce(excluded.module, module),"
+        " module_type = coalesce(excluded.module_type, module_type),"
+        " standard = coalesce(excluded.standard, standard),"
+        " status = coalesce(excluded.status, status),"
+        " validated = coalesce(excluded.validated, validated),"
+        " sunset = coalesce(excluded.sunset, sunset),"
+        " level = coalesce(excluded.level, level),"
+        " caveat = coalesce(excluded.caveat, caveat), lab = coalesce(excluded.lab, lab),"
+        " phase = coalesce(excluded.phase, phase), source = excluded.source,"
+        " gen = excluded.gen",
+    /* A detail file only fills gaps, except the lab, which only it knows. */
+    [ST_CMVP_DETAIL] =
+        "INSERT INTO cmvp VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12,"
+        " ?13, ?14, ?15) ON CONFLICT(id) DO UPDATE SET"
+        " cert = coalesce(cert, excluded.cert), vendor = coalesce(vendor,"
+        " excluded.vendor), module = coalesce(module, excluded.module),"
+        " module_type = coalesce(module_type, excluded.module_type),"
+        " standard = coalesce(standard, excluded.standard),"
+        " status = coalesce(status, excluded.status),"
+        " validated = coalesce(validated, excluded.validated),"
+        " sunset = coalesce(sunset, excluded.sunset),"
+        " level = coalesce(level, excluded.level),"
+        " caveat = coalesce(caveat, excluded.caveat),"
+        " lab = coalesce(excluded.lab, lab), phase = coalesce(phase, excluded.phase),"
+        " gen = excluded.gen",
+    [ST_CMVP_DEL_IP] = "DELETE FROM cmvp WHERE source = 'modules-in-process' AND gen < ?1",
 };
 
 pk_status pk_vulndb_default_path(char *buf, size_t cap)
@@ -231,7 +273,7 @@ pk_status pki_vdb_prepare_writes(pk_vulndb *db, char *err, size_t errcap)
                                 " PRIMARY KEY(id, feed)) WITHOUT ROWID; DELETE FROM temp.touched;"
                                 "CREATE TEMP TABLE IF NOT EXISTS touched_origin(origin TEXT,"
                                 " feed TEXT, PRIMARY KEY(origin, feed)) WITHOUT ROWID;"
-                                "DELETE FROM temp.touched_origin;",
+                                "DELETE FROM temp.touched_origin;" CMVP_SCHEMA,
                                 err, errcap);
     if (st != PK_OK)
         return st;
@@ -492,4 +534,55 @@ pk_status pki_imp_epss(pki_imp *im, const char *cve, double score, double percen
     sqlite3_bind_double(s, 2, score);
     sqlite3_bind_double(s, 3, percentile);
     return step(im, ST_EPSS);
+}
+
+/* ---- NIST CMVP ---- */
+
+#define CMVP_TEXT_MAX 4096u /* stored bytes of one text; the longest real caveat is ~1 KB */
+
+/* s cut to at most CMVP_TEXT_MAX bytes, at a UTF-8 character boundary. */
+static void bind_cut(sqlite3_stmt *s, int i, const char *v)
+{
+    if (!v || !*v) {
+        sqlite3_bind_null(s, i);
+        return;
+    }
+    size_t n = strnlen(v, CMVP_TEXT_MAX + 1);
+    if (n > CMVP_TEXT_MAX) {
+        n = CMVP_TEXT_MAX;
+        while (n && ((unsigned char)v[n] & 0xc0) == 0x80)
+            n--;
+    }
+    sqlite3_bind_text(s, i, v, (int)n, SQLITE_TRANSIENT);
+}
+
+pk_status pki_imp_cmvp(pki_imp *im, const pki_cmvp *m, int detail)
+{
+    if (bad_text(m->id, 1024) || bad_text(m->source, 32))
+        return pki_imp_fail(im, PK_E_FEED, NULL, "a CMVP module without an id");
+    if (m->level < 0 || m->level > 4)
+        return pki_imp_fail(im, PK_E_FEED, m->id, "security level %d outside 1..4", m->level);
+    int which = detail ? ST_CMVP_DETAIL : ST_CMVP_LIST;
+    sqlite3_stmt *s = im->db->st[which];
+    const char *v[] = {m->id,       m->cert,   m->vendor,    m->module, m->module_type,
+                       m->standard, m->status, m->validated, m->sunset};
+    for (int i = 0; i < 9; i++)
+        bind_cut(s, i + 1, v[i]);
+    if (m->level)
+        sqlite3_bind_int(s, 10, m->level);
+    else
+        sqlite3_bind_null(s, 10);
+    bind_cut(s, 11, m->caveat);
+    bind_cut(s, 12, m->lab);
+    bind_cut(s, 13, m->phase);
+    bind_cut(s, 14, m->source);
+    sqlite3_bind_int64(s, 15, im->db->gen);
+    return step(im, which);
+}
+
+pk_status pki_imp_cmvp_reset_in_process(pki_imp *im)
+{
+    sqlite3_stmt *s = im->db->st[ST_CMVP_DEL_IP];
+    sqlite3_bind_int64(s, 1, im->db->gen);
+    return step(im, ST_CMVP_DEL_IP);
 }

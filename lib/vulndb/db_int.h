@@ -27,6 +27,9 @@ enum {
     ST_AFF,
     ST_KEV,
     ST_EPSS,
+    ST_CMVP_LIST,   /* NIST CMVP rows (imp_cmvp.c): a list row, a certificate detail, */
+    ST_CMVP_DETAIL, /* and the in-process rows an earlier import left */
+    ST_CMVP_DEL_IP,
     ST_COUNT
 };
 

@@ -12,7 +12,7 @@
 
 #include "../core/core_int.h"
 #include "../ident/ident_int.h"
-#include "../inventory/smap.h"
+#include "../core/smap.h"
 #include "../version/version_int.h"
 #include "vdb_int.h"
 

@@ -255,7 +255,7 @@ pk_status pki_import_kev_csv(pki_imp *im, const char *buf, size_t len)
 {
     pki_csv c;
     pki_csv_init(&c, buf, len);
-    long col[KC_N];
+    long col[KC_N] = {0}; /* every entry set by the header scan; zeroed for the optimizer */
     size_t ncol = 0;
     pk_status st = PK_OK;
     char rec[48];

@@ -84,7 +84,8 @@ typedef enum {
     K_DEBIAN_JSON,
     K_MANIFEST,
     K_SBOM,
-    K_NSWG
+    K_NSWG,
+    K_CMVP
 } jkind;
 
 static jkind json_kind(json_t *d)
@@ -128,6 +129,8 @@ static jkind json_kind(json_t *d)
         return K_SBOM;
     if (pki_nswg_sniff(d))
         return K_NSWG;
+    if (pki_cmvp_sniff(d))
+        return K_CMVP;
     if (json_object_get(d, "id") &&
         (json_object_get(d, "modified") || json_object_get(d, "affected")))
         return K_OSV;
@@ -205,6 +208,8 @@ static pk_status import_bytes(ictx *c, const char *path, const char *buf, size_t
             RUN("debian", pki_import_debian_json);
         case K_NSWG:
             RUN("nswg", pki_import_nswg);
+        case K_CMVP:
+            RUN("nist-cmvp", pki_import_cmvp);
 #undef RUN
         case K_MANIFEST:
             break; /* read with its parakh.db */
@@ -239,8 +244,9 @@ static pk_status import_bytes(ictx *c, const char *path, const char *buf, size_t
         return done(c, &im, pki_import_curl_csv(&im, p, (size_t)(end - p)));
     }
     if (explicit)
-        return ferr(c, PK_E_FEED, path, "not a feed parakh knows (%s)",
-                    "OSV, NVD, CVE 5, KEV, EPSS, CSAF, Debian, curl, or a parakh bundle");
+        return ferr(
+            c, PK_E_FEED, path, "not a feed parakh knows (%s)",
+            "OSV, NVD, CVE 5, KEV, EPSS, CSAF, Debian, curl, NIST CMVP, or a parakh bundle");
     c->st.skipped++;
     return PK_OK;
 }

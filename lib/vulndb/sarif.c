@@ -442,10 +442,9 @@ static json_t *invocations(void)
     return a;
 }
 
-static json_t *sarif_doc(const pk_scan *s, const pk_vulns *v, int reproducible)
+static json_t *sarif_doc(const pk_finding *fs, size_t nf, const pk_vulns *v, int reproducible)
 {
-    const pk_finding *fs = NULL;
-    size_t nf = s ? pk_scan_findings(s, &fs) : 0, nr = 0;
+    size_t nr = 0;
     srule *rules = collect_rules(fs, nf, v, &nr);
     json_t *doc = json_object(), *runs = json_array(), *run = json_object(), *tool = json_object();
     json_t *res = json_array();
@@ -474,14 +473,15 @@ static json_t *sarif_doc(const pk_scan *s, const pk_vulns *v, int reproducible)
     return doc;
 }
 
-pk_status pki_sarif_write(const pk_scan *s, const pk_vulns *v, int reproducible, FILE *out)
+pk_status pki_sarif_write(const pk_finding *fs, size_t nf, const pk_vulns *v, int reproducible,
+                          FILE *out)
 {
     if (!out)
         return PK_E_MISUSE;
     for (size_t i = 0; v && i < v->n; i++)
         if (!v->inv || v->v[i].comp >= pk_inventory_count(v->inv) || !v->v[i].id)
             return PK_E_MISUSE;
-    json_t *doc = sarif_doc(s, v, reproducible);
+    json_t *doc = sarif_doc(fs, nf, v, reproducible);
     if (!doc)
         return PK_E_NOMEM;
     int rc = json_dumpf(doc, out, JSON_INDENT(2) | JSON_PRESERVE_ORDER | JSON_REAL_PRECISION(6));

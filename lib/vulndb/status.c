@@ -122,6 +122,8 @@ static const char *count_sql(const char *name)
         return "SELECT count(*) FROM kev";
     if (strcmp(name, "epss") == 0)
         return "SELECT count(*) FROM epss";
+    if (strcmp(name, "nist-cmvp") == 0)
+        return "SELECT count(*) FROM cmvp";
     return "SELECT count(*) FROM advisory WHERE feed = ?1";
 }
 

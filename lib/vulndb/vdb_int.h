@@ -12,6 +12,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "parakh/finding.h"
 #include "parakh/vulndb.h"
 
 #define PKI_FEED_MAX     (1024ull << 20) /* one feed file; larger files are refused */
@@ -89,6 +90,24 @@ typedef struct pki_kev {
 pk_status pki_imp_kev(pki_imp *im, const pki_kev *k);
 pk_status pki_imp_epss(pki_imp *im, const char *cve, double score, double percentile);
 
+/* A NIST CMVP module (docs/vulndb/cmvp.md). id: the certificate number, or
+ * "ip:<vendor>|<module>|<standard>|<phase>" for a module in process (cert
+ * NULL). Dates are ISO YYYY-MM-DD; level 0 is unknown; any text may be NULL
+ * (unknown). source: "modules" (the validated list, active or historical),
+ * "modules-in-process", "certificate" (a detail file). */
+typedef struct pki_cmvp {
+    const char *id, *cert, *vendor, *module, *module_type, *standard, *status;
+    const char *validated, *sunset, *caveat, *lab, *phase, *source;
+    int level;
+} pki_cmvp;
+/* Writes one module, merged with the row of the same id: a list row's known
+ * fields replace the stored ones (detail 0); a certificate detail (detail 1)
+ * fills only unknown fields, and sets the lab. Texts are cut to 4 KiB. */
+pk_status pki_imp_cmvp(pki_imp *im, const pki_cmvp *m, int detail);
+/* Deletes the in-process modules earlier imports wrote: that list is a
+ * snapshot, and a module leaves it when it is validated or withdrawn. */
+pk_status pki_imp_cmvp_reset_in_process(pki_imp *im);
+
 /* Formats "PATH: record R: reason" into im->err and returns st (PK_E_FEED for
  * malformed data). record may be NULL ("PATH: reason"). */
 pk_status pki_imp_fail(pki_imp *im, pk_status st, const char *record, const char *fmt, ...)
@@ -163,6 +182,13 @@ pk_status pki_import_epss_csv(pki_imp *im, const char *buf, size_t len);
 pk_status pki_import_csaf(pki_imp *im, struct json_t *doc);
 pk_status pki_import_debian_list(pki_imp *im, const char *buf, size_t len); /* DSA/DLA list */
 pk_status pki_import_debian_json(pki_imp *im, struct json_t *doc);          /* tracker JSON */
+/* NIST CMVP (imp_cmvp.c): 1 when doc is a validated-modules list ("modules"
+ * of objects with "Certificate Number"), the in-process list
+ * ("modules_in_process") or a certificate detail ("certificate" with
+ * "certificate_number"); only key presence is tested, so a malformed file
+ * reaches the importer and is refused there by record. */
+int pki_cmvp_sniff(const struct json_t *doc);
+pk_status pki_import_cmvp(pki_imp *im, struct json_t *doc);
 /* For the feeds whose file is one record or an array of records (OSV, CVE 5):
  * one(im, doc, 0) for a record, one(im, doc[i], i) for each of an array (at
  * most PKI_FEED_RECORDS, else PK_E_LIMIT), stopping at the first failure. */
@@ -218,9 +244,9 @@ struct json_t *pki_vulns_json(const pk_vulns *v);
 struct json_t *pki_vulns_db_json(const pk_vulns *v);
 /* Text: a table of findings, suppressed ones listed apart. */
 pk_status pki_vulns_text(const pk_vulns *v, FILE *out);
-/* SARIF 2.1.0: results from the scan's findings (NULLABLE scan) and from the
- * matches (NULLABLE v). */
-struct pk_scan;
-pk_status pki_sarif_write(const struct pk_scan *s, const pk_vulns *v, int reproducible, FILE *out);
+/* SARIF 2.1.0: results from findings (a scan's and the CBOM's; NULL when nf
+ * is 0) and from the matches (NULLABLE v). */
+pk_status pki_sarif_write(const pk_finding *fs, size_t nf, const pk_vulns *v, int reproducible,
+                          FILE *out);
 
 #endif

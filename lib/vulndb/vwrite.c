@@ -431,7 +431,7 @@ pk_status pk_vulns_write(const pk_vulns *v, const char *format, int reproducible
     } else if (!strcmp(format, "text")) {
         st = pki_vulns_text(v, out);
     } else if (!strcmp(format, "sarif")) {
-        st = pki_sarif_write(NULL, v, reproducible, out);
+        st = pki_sarif_write(NULL, 0, v, reproducible, out);
     } else {
         pk_sbom_opts o;
         pk_sbom_opts_default(&o);

@@ -78,7 +78,7 @@ static pk_status analyze_file(pk_scan *s, frame *f)
     f->fr.kind = PKI_KIND_FILE;
     f->deadline = pki_now_ms() + s->opts.limits.file_time_ms;
 
-    fd = open(j->disk_path, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC);
+    fd = open(j->disk_path, O_RDONLY | (j->follow ? 0 : O_NOFOLLOW) | O_NONBLOCK | O_CLOEXEC);
     struct stat sb;
     if (fd < 0 || fstat(fd, &sb) != 0 || !S_ISREG(sb.st_mode)) {
         char msg[512];

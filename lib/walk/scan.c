@@ -284,7 +284,7 @@ static int cmp_file(const void *a, const void *b)
     return strcmp(x->vpath, y->vpath);
 }
 
-static int cmp_finding(const void *a, const void *b)
+int pki_finding_cmp(const void *a, const void *b)
 {
     const pk_finding *x = a, *y = b;
     int c = strcmp(x->vpath, y->vpath);
@@ -349,6 +349,7 @@ static pk_status start_analyzers(pk_scan *s)
         return PK_E_NOMEM;
     }
     pk_status st = PK_OK;
+    pki_match_builder_options(b, s->opts.options, s->opts.noptions);
     for (size_t i = 0; i < s->nanalyzers && st == PK_OK; i++) {
         const pk_analyzer *a = s->analyzers[i];
         if (a->abi != PK_ANALYZER_ABI) {
@@ -358,7 +359,9 @@ static pk_status start_analyzers(pk_scan *s)
         } else if (a->init) {
             st = a->init(pki_match_builder_reg(b, (unsigned)i), &s->astate[i]);
             if (st != PK_OK)
-                pki_scan_seterr(s, "analyzer %s failed to start: %s", a->name, pk_status_str(st));
+                pki_scan_seterr(s, "analyzer %s failed to start: %s", a->name,
+                                pki_match_builder_error(b)[0] ? pki_match_builder_error(b)
+                                                              : pk_status_str(st));
         }
     }
     char err[512] = "";
@@ -440,6 +443,9 @@ pk_status pk_scan_run(pk_scan *s)
                 st = PK_E_NOMEM;
                 break;
             }
+            /* as for a directory root: the path the user named is followed if
+             * it is a symlink (libssl.so.3); nothing found below ever is */
+            j->follow = 1;
             pki_queue_push(s, j, 1);
         }
     }
@@ -472,7 +478,7 @@ pk_status pk_scan_run(pk_scan *s)
     if (s->nfiles)
         qsort(s->files, s->nfiles, sizeof *s->files, cmp_file);
     if (s->nfind)
-        qsort(s->findings, s->nfind, sizeof *s->findings, cmp_finding);
+        qsort(s->findings, s->nfind, sizeof *s->findings, pki_finding_cmp);
     s->finished_ms = pki_now_ms();
     utc_now(s->finished_utc, sizeof s->finished_utc);
     if (st == PK_OK && s->fatal != PK_OK)

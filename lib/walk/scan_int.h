@@ -109,6 +109,7 @@ struct pki_job {
     unsigned depth;
     int unpacked;
     int truncated;
+    int follow; /* a file input the user named: followed if it is a symlink */
     /* the sha256 of every container above, to catch an archive that holds itself */
     uint8_t (*anc)[32];
     unsigned nanc;
@@ -123,6 +124,9 @@ int pki_queue_push(pk_scan *s, pki_job *j, int block);
 /* Processes one job to the end, including unpacking and nested files, on the
  * calling thread (pass.c). Returns an environment failure, else PK_OK. */
 pk_status pki_process(pk_scan *s, pki_job *j);
+
+/* The order of findings everywhere (qsort): vpath, offset, rule id, message. */
+int pki_finding_cmp(const void *a, const void *b);
 
 /* Adds a record (copied) and the record's findings (moved) to the results. */
 pk_status pki_results_add(pk_scan *s, pki_filerec *fr, pki_frec *rec);

@@ -1209,6 +1209,12 @@ def case_root_symlink(c):
             c.check(ok, "%s: %s" % (label, "no %s" % want_rule if want_rule
                                     else "the directory behind the link was not scanned"))
         c.check(len(r.files()) < 50, "%s: the walk went too far: %d files" % (label, len(r.files())))
+    # a file named through a symlink (libssl.so.3 -> libssl.so.3.0) is read, not refused
+    os.symlink(os.path.join("real", "normal.txt"), c.path("file-link"))
+    r = c.run([c.path("file-link")], 0, timeout=60, label="symlinked file")
+    c.check(not r.findings("PK-SRC-0015", c.path("file-link")),
+            "symlinked file input: refused (PK-SRC-0015)")
+    c.check(r.files(c.path("file-link")), "symlinked file input: not in the report")
 
 
 def case_interrupt(c):

@@ -1,7 +1,8 @@
 /* The crypto analyzer: every rule constant that can be derived cheaply is
  * recomputed here from the algorithm's definition, so a typo in a rule table
- * fails; real implementations (libcrypto, libz) are detected; random data and
- * a constant split across the pass's block boundary behave. */
+ * fails; real implementations (libcrypto, libgcrypt, nettle/hogweed, GnuTLS,
+ * libsodium, libz) are detected; random data and a constant split across the
+ * pass's block boundary behave. */
 #include <stdarg.h>
 #include <stddef.h>
 #include <setjmp.h>
@@ -909,6 +910,746 @@ static void test_coreutils(void **st)
         skip();
 }
 
+/* ---- (7) issue 6 gaps: SHA-2 variants, GOST R 34.10, Edwards orders, ML-KEM gammas, names ---- */
+
+#define LIBNETTLE  "/usr/lib/x86_64-linux-gnu/libnettle.so.8"
+#define LIBHOGWEED "/usr/lib/x86_64-linux-gnu/libhogweed.so.6"
+
+static uint64_t ror64(uint64_t x, int n)
+{
+    return (x >> n) | (x << (64 - n));
+}
+
+/* FIPS 180-4 6.4.2: one SHA-512 compression, K from the cube roots of the first 80 primes */
+static void sha512_block(uint64_t h[8], const uint8_t blk[128])
+{
+    uint64_t w[80], v[8];
+    for (int t = 0; t < 16; t++) {
+        w[t] = 0;
+        for (int b = 0; b < 8; b++)
+            w[t] = w[t] << 8 | blk[8 * t + b];
+    }
+    for (int t = 16; t < 80; t++) {
+        uint64_t s0 = ror64(w[t - 15], 1) ^ ror64(w[t - 15], 8) ^ (w[t - 15] >> 7);
+        uint64_t s1 = ror64(w[t - 2], 19) ^ ror64(w[t - 2], 61) ^ (w[t - 2] >> 6);
+        w[t] = w[t - 16] + s0 + w[t - 7] + s1;
+    }
+    memcpy(v, h, sizeof v);
+    for (int t = 0; t < 80; t++) {
+        uint64_t k = root_bits(nth_prime(t + 1), 3, 64);
+        uint64_t t1 = v[7] + (ror64(v[4], 14) ^ ror64(v[4], 18) ^ ror64(v[4], 41)) +
+                      ((v[4] & v[5]) ^ (~v[4] & v[6])) + k + w[t];
+        uint64_t t2 = (ror64(v[0], 28) ^ ror64(v[0], 34) ^ ror64(v[0], 39)) +
+                      ((v[0] & v[1]) ^ (v[0] & v[2]) ^ (v[1] & v[2]));
+        memmove(v + 1, v, 7 * sizeof v[0]);
+        v[4] += t1;
+        v[0] = t1 + t2;
+    }
+    for (int i = 0; i < 8; i++)
+        h[i] += v[i];
+}
+
+/* FIPS 180-4 5.3.6: the SHA-512/t IV is SHA-512 of "SHA-512/t" from H(0) ^ a5a5.. */
+static void sha512t_iv(const char *name, uint64_t h[8])
+{
+    uint8_t blk[128] = {0};
+    size_t n = strlen(name);
+    memcpy(blk, name, n);
+    blk[n] = 0x80;
+    blk[127] = (uint8_t)(n * 8);
+    for (int i = 0; i < 8; i++)
+        h[i] = root_bits(nth_prime(i + 1), 2, 64) ^ 0xa5a5a5a5a5a5a5a5ull;
+    sha512_block(h, blk);
+}
+
+static void test_sha2_variants(void **st)
+{
+    (void)st;
+    /* the SHA-512 code itself, on FIPS 180-4's "abc" example (first word of the digest) */
+    uint64_t h[8];
+    uint8_t abc[128] = {'a', 'b', 'c', 0x80};
+    abc[127] = 24;
+    for (int i = 0; i < 8; i++)
+        h[i] = root_bits(nth_prime(i + 1), 2, 64);
+    sha512_block(h, abc);
+    assert_true(h[0] == 0xddaf35a193617abaull);
+    /* 5.3.2, 5.3.4: square roots of the 9th..16th primes, 64 bits and their low 32 */
+    const uint32_t *h224 = w32("sha224-iv", 8);
+    const uint64_t *h384 = w64("sha384-iv", 8);
+    for (int i = 0; i < 8; i++) {
+        uint64_t r = root_bits(nth_prime(i + 9), 2, 64);
+        assert_true(h384[i] == r);
+        assert_int_equal(h224[i], (uint32_t)r);
+    }
+    static const struct {
+        const char *rule, *name;
+    } t[] = {{"sha512-224-iv", "SHA-512/224"}, {"sha512-256-iv", "SHA-512/256"}};
+    for (size_t k = 0; k < 2; k++) {
+        sha512t_iv(t[k].name, h);
+        const uint64_t *r = w64(t[k].rule, 8);
+        for (int i = 0; i < 8; i++)
+            assert_true(r[i] == h[i]);
+    }
+}
+
+/* ---- big numbers modulo p = 2^(32 n) - c, little-endian 32-bit limbs (n <= 16) ---- */
+
+#define MP_MAX 16
+static void mp_from_be(uint32_t *x, int n, const uint8_t *be, size_t len)
+{
+    memset(x, 0, (size_t)n * 4);
+    for (size_t i = 0; i < len; i++) {
+        size_t bit = (len - 1 - i) * 8;
+        x[bit / 32] |= (uint32_t)be[i] << (bit % 32);
+    }
+}
+
+static void mp_from_hex(uint32_t *x, int n, const char *hex)
+{
+    uint8_t b[4 * MP_MAX];
+    size_t len = strlen(hex) / 2;
+    assert_true(len <= sizeof b);
+    for (size_t i = 0; i < len; i++) {
+        unsigned v;
+        assert_int_equal(sscanf(hex + 2 * i, "%2x", &v), 1);
+        b[i] = (uint8_t)v;
+    }
+    mp_from_be(x, n, b, len);
+}
+
+/* r = a * b mod (2^(32 n) - c), fully reduced; c < 2^16 */
+static void mp_mulmod(uint32_t *r, const uint32_t *a, const uint32_t *b, int n, uint32_t c)
+{
+    uint64_t t[2 * MP_MAX + 1] = {0};
+    for (int i = 0; i < n; i++) {
+        uint64_t carry = 0;
+        for (int j = 0; j < n; j++) {
+            uint64_t v = (uint64_t)a[i] * b[j] + t[i + j] + carry;
+            t[i + j] = (uint32_t)v;
+            carry = v >> 32;
+        }
+        t[i + n] = carry;
+    }
+    /* fold: hi * 2^(32n) == hi * c */
+    for (int round = 0; round < 3; round++) {
+        uint64_t carry = 0;
+        for (int i = 0; i < n; i++) {
+            uint64_t v = t[i] + t[i + n] * c + carry;
+            t[i] = (uint32_t)v;
+            carry = v >> 32;
+        }
+        for (int i = n; i < 2 * n; i++)
+            t[i] = 0;
+        t[n] = carry;
+    }
+    /* now < 2^(32n) + small: subtract p while >= p */
+    for (int k = 0; k < 2; k++) {
+        int ge = t[n] != 0;
+        if (!ge) {
+            ge = 1;
+            for (int i = n; i-- > 0;) {
+                uint32_t pi = i == 0 ? (uint32_t)(0u - c) : 0xffffffffu;
+                if (t[i] != pi) {
+                    ge = t[i] > pi;
+                    break;
+                }
+            }
+        }
+        if (!ge)
+            break;
+        int64_t borrow = 0;
+        for (int i = 0; i < n; i++) {
+            int64_t pi = i == 0 ? (int64_t)(uint32_t)(0u - c) : 0xffffffffll;
+            int64_t v = (int64_t)t[i] - pi - borrow;
+            borrow = v < 0;
+            t[i] = (uint32_t)(v + (borrow << 32));
+        }
+        t[n] -= (uint64_t)borrow;
+    }
+    for (int i = 0; i < n; i++)
+        r[i] = (uint32_t)t[i];
+}
+
+static const uint8_t *bn_rule(const char *name, size_t len)
+{
+    const pki_cry_rule *r = rule(name);
+    assert_int_equal(r->enc, PKI_CRY_BIGNUM);
+    assert_int_equal(r->count, len);
+    return r->data;
+}
+
+/* needle in hay (memmem without _GNU_SOURCE) */
+static int has_bytes(const uint8_t *hay, size_t n, const uint8_t *needle, size_t len)
+{
+    for (size_t i = 0; len && i + len <= n; i++)
+        if (hay[i] == needle[0] && memcmp(hay + i, needle, len) == 0)
+            return 1;
+    return 0;
+}
+
+/* The rule's bytes in the file: be 1 as stored (big-endian), 0 reversed (little-endian limbs) */
+static int rule_in_file(const char *path, const char *name, int be)
+{
+    size_t n = 0;
+    uint8_t *buf = slurp(path, &n), enc[PKI_CRY_MAX_PATTERN];
+    assert_non_null(buf);
+    size_t len = pki_cry_encode(rule(name), be, enc, sizeof enc);
+    int found = has_bytes(buf, n, enc, len);
+    free(buf);
+    return found;
+}
+
+/* The rule's number as hex text (libgcrypt keeps its curves as "0x..." strings) */
+static int rule_as_hex(const char *path, const char *name, int upper)
+{
+    const pki_cry_rule *r = rule(name);
+    char hex[2 * PKI_CRY_MAX_PATTERN + 1];
+    for (size_t i = 0; i < r->min_bytes; i++)
+        snprintf(hex + 2 * i, 3, upper ? "%02X" : "%02x", ((const uint8_t *)r->data)[i]);
+    size_t n = 0;
+    uint8_t *buf = slurp(path, &n);
+    assert_non_null(buf);
+    int found = has_bytes(buf, n, (const uint8_t *)hex, 2 * r->min_bytes);
+    free(buf);
+    return found;
+}
+
+/* RFC 4357 11.4 and RFC 7836 appendix A, as the documents print them */
+#define CPA_GY "8d91e471e0989cda27df505a453f2b7635294f2ddf23e3b122acc99c9e9f1e14"
+#define T512A_GY                                                                                   \
+    "7503cfe87a836ae3a61b8816e25450e6ce5e1c93acf1abc1778064fdcbefa921df1626be4fd036e93d75e6a50e3a" \
+    "41e98028fe5fc235f5b889a589cb5215f2a4"
+
+static void test_edwards_gost_defs(void **st)
+{
+    (void)st;
+    /* RFC 8032 5.1: L = 2^252 + 27742317777372353535851937790883648493; its low 16 bytes */
+    static const char dec[] = "27742317777372353535851937790883648493";
+    uint8_t l[16] = {0};
+    for (const char *p = dec; *p; p++) {
+        unsigned carry = (unsigned)(*p - '0');
+        for (int i = 15; i >= 0; i--) {
+            unsigned v = l[i] * 10u + carry;
+            l[i] = (uint8_t)v;
+            carry = v >> 8;
+        }
+        assert_int_equal(carry, 0);
+    }
+    assert_memory_equal(bn_rule("ed25519-l", 16), l, 16);
+    /* RFC 7748 4.2: n = 2^446 - c; mod 2^256 that is 2^256 - c (c has 224 bits) */
+    uint32_t c[8];
+    mp_from_hex(c, 8, "000000008335dc163bb124b65129c96fde933d8d723a70aadc873d6d54a7bb0d");
+    uint8_t want[32];
+    uint64_t borrow = 0;
+    for (int i = 0; i < 8; i++) {
+        uint64_t v = (uint64_t)0 - c[i] - borrow;
+        borrow = c[i] || borrow ? 1 : 0;
+        for (int b = 0; b < 4; b++)
+            want[31 - 4 * i - b] = (uint8_t)(v >> (8 * b));
+    }
+    assert_memory_equal(bn_rule("curve448-n", 32), want, 32);
+    /* CryptoPro-A: p = 2^256 - 617, a = -3, b = 166, G = (1, gy): gy^2 = 1 - 3 + 166 */
+    uint32_t y[8], y2[8], gy[8];
+    mp_from_be(y, 8, bn_rule("gost3410-cryptopro-a-gy", 32), 32);
+    mp_from_hex(gy, 8, CPA_GY);
+    assert_memory_equal(y, gy, sizeof y);
+    mp_mulmod(y2, y, y, 8, 617);
+    assert_int_equal(y2[0], 164);
+    for (int i = 1; i < 8; i++)
+        assert_int_equal(y2[i], 0);
+    /* tc26-512-A: p = 2^512 - 569, a = -3, G = (3, gy): b = gy^2 - 27 + 9 */
+    uint32_t y5[16], y52[16], b5[16];
+    mp_from_hex(y5, 16, T512A_GY);
+    mp_mulmod(y52, y5, y5, 16, 569);
+    mp_from_be(b5, 16, bn_rule("gost3410-tc26-512a-b", 64), 64);
+    assert_true(y52[0] >= 18);
+    y52[0] -= 18;
+    assert_memory_equal(y52, b5, sizeof b5);
+    /* ML-KEM (FIPS 203 appendix A, second table): 17^(2 BitRev7(i) + 1) mod 3329 */
+    const pki_cry_rule *g = rule("mlkem-gammas");
+    assert_int_equal(g->enc, PKI_CRY_W16);
+    for (uint32_t i = 0; i < 16; i++)
+        assert_int_equal(((const uint16_t *)g->data)[i], modpow(17, 2 * bitrev(i, 7) + 1, 3329));
+}
+
+/* The bytes of each new rule in a real implementation on this machine. */
+static void test_new_rules_in_libraries(void **st)
+{
+    (void)st;
+    static const struct {
+        const char *path, *rule;
+        int be, hex; /* hex: as "0x..." text, 1 lower case, 2 upper case */
+    } want[] = {
+        {LIBCRYPTO, "sha224-iv", 0, 0},
+        {LIBCRYPTO, "sha384-iv", 0, 0},
+        {LIBCRYPTO, "sha512-224-iv", 0, 0},
+        {LIBCRYPTO, "sha512-256-iv", 0, 0},
+        {LIBCRYPTO, "curve448-n", 0, 0},
+        {LIBCRYPTO, "ed25519-l", 0, 0},
+        {LIBGCRYPT, "sha224-iv", 0, 0},
+        {LIBGCRYPT, "sha384-iv", 0, 0},
+        {LIBGCRYPT, "sha512-224-iv", 0, 0},
+        {LIBGCRYPT, "sha512-256-iv", 0, 0},
+        {LIBNETTLE, "sha224-iv", 0, 0},
+        {LIBNETTLE, "sha512-256-iv", 0, 0},
+        {LIBHOGWEED, "gost3410-cryptopro-a-q", 0, 0},
+        {LIBHOGWEED, "gost3410-cryptopro-a-gy", 0, 0},
+        {LIBHOGWEED, "gost3410-tc26-512a-q", 0, 0},
+        {LIBHOGWEED, "gost3410-tc26-512a-b", 0, 0},
+        {LIBHOGWEED, "curve448-n", 0, 0},
+        {LIBHOGWEED, "ed25519-l", 0, 0},
+        {LIBSODIUM, "ed25519-l", 0, 0},
+        /* libgcrypt's ecc-curves.c: every GOST set, Ed25519 and Ed448, as text */
+        {LIBGCRYPT, "gost3410-cryptopro-a-q", 0, 1},
+        {LIBGCRYPT, "gost3410-cryptopro-a-gy", 0, 1},
+        {LIBGCRYPT, "gost3410-cryptopro-b-q", 0, 1},
+        {LIBGCRYPT, "gost3410-cryptopro-c-p", 0, 1},
+        {LIBGCRYPT, "gost3410-tc26-256a-q", 0, 1},
+        {LIBGCRYPT, "gost3410-tc26-512a-q", 0, 1},
+        {LIBGCRYPT, "gost3410-tc26-512a-b", 0, 1},
+        {LIBGCRYPT, "gost3410-tc26-512b-q", 0, 1},
+        {LIBGCRYPT, "gost3410-tc26-512c-q", 0, 1},
+        {LIBGCRYPT, "ed25519-l", 0, 2},
+        {LIBGCRYPT, "curve448-n", 0, 2},
+    };
+    int seen = 0;
+    for (size_t i = 0; i < NWANT(want); i++) {
+        if (access(want[i].path, R_OK) != 0)
+            continue;
+        seen++;
+        int ok = want[i].hex ? rule_as_hex(want[i].path, want[i].rule, want[i].hex == 2)
+                             : rule_in_file(want[i].path, want[i].rule, want[i].be);
+        if (!ok)
+            fail_msg("%s not in %s", want[i].rule, want[i].path);
+    }
+    if (!seen)
+        skip();
+}
+
+/* ...and the analyzer reports them under their own names. */
+static void test_new_algs_found(void **st)
+{
+    (void)st;
+    static const char *const libcrypto[] = {"SHA-224", "SHA-384", "SHA-512/224", "SHA-512/256",
+                                            "Curve448"};
+    static const char *const gcrypt[] = {"SHA-224", "SHA-384", "SHA-512/224", "SHA-512/256"};
+    static const char *const hogweed[] = {"GOSTR3410", "Curve448", "Curve25519/Ed25519"};
+    if (access(LIBCRYPTO, R_OK) != 0) {
+        skip();
+        return;
+    }
+    want_algs(LIBCRYPTO, libcrypto, NWANT(libcrypto));
+    if (access(LIBGCRYPT, R_OK) == 0)
+        want_algs(LIBGCRYPT, gcrypt, NWANT(gcrypt));
+    if (access(LIBNETTLE, R_OK) == 0)
+        want_algs(LIBNETTLE, gcrypt, NWANT(gcrypt));
+    if (access(LIBHOGWEED, R_OK) == 0)
+        want_algs(LIBHOGWEED, hogweed, NWANT(hogweed));
+    /* a SHA-384 IV is not read as SHA-224 (whose words are its low halves), nor the reverse */
+    pki_frec r;
+    uint8_t *buf;
+    size_t n;
+    uint8_t enc[PKI_CRY_MAX_PATTERN];
+    scan_file(LIBCRYPTO, &r, &buf, &n);
+    const json_t *f = alg_fact(&r, "SHA-384");
+    assert_non_null(f);
+    assert_int_equal(json_integer_value(json_object_get(f, "count")), 1);
+    assert_string_equal(json_string_value(json_object_get(f, "endian")), "little");
+    size_t len = pki_cry_encode(rule("sha384-iv"), 0, enc, sizeof enc);
+    assert_int_equal(len, 64);
+    int64_t off = json_integer_value(json_object_get(f, "first_offset"));
+    assert_true(off >= 0 && (size_t)off + len <= n);
+    assert_memory_equal(buf + off, enc, len);
+    assert_int_equal(json_integer_value(json_object_get(alg_fact(&r, "SHA-224"), "count")), 1);
+    pki_frec_fini(&r);
+    free(buf);
+}
+
+/* Post-quantum parameter-set names (rules/crypto/names.tsv): facts, no finding. */
+static void test_pq_names(void **st)
+{
+    (void)st;
+    static const char blob[] = "\0\0SLH-DSA-SHA2-128s\0ML-KEM-768\0SPHINCS+\0Kyber768\0"
+                               "SLH-DSA-SHAKE-256f-x\0ML-DSA-65\0";
+    pki_frec r;
+    assert_int_equal(pki_frec_init(&r), PK_OK);
+    assert_int_equal(pki_harness_run(&pki_analyzer_crypto,
+                                     (pk_bytes){(const uint8_t *)blob, sizeof blob}, "pq.bin", &r),
+                     PK_OK);
+    assert_int_equal(r.nfind, 0);
+    json_t *arr = json_object_get(json_object_get(r.facts, "crypto"), "names");
+    static const char *const want[][2] = {{"SLH-DSA-SHA2-128s", "SLH-DSA"},
+                                          {"ML-KEM-768", "ML-KEM"},
+                                          {"SPHINCS", "SPHINCS+"},
+                                          {"Kyber768", "Kyber"},
+                                          {"ML-DSA-65", "ML-DSA"}};
+    assert_int_equal(json_array_size(arr), NWANT(want)); /* not SLH-DSA-SHAKE-256f-x */
+    for (size_t i = 0; i < NWANT(want); i++) {
+        size_t j;
+        json_t *e;
+        int found = 0;
+        json_array_foreach(arr, j, e)
+        {
+            if (strcmp(json_string_value(json_object_get(e, "name")), want[i][0]) == 0) {
+                found = 1;
+                assert_string_equal(json_string_value(json_object_get(e, "algorithm")), want[i][1]);
+                assert_string_equal(json_string_value(json_object_get(e, "kind")), "cipher");
+            }
+        }
+        if (!found)
+            fail_msg("name %s not in the facts", want[i][0]);
+    }
+    pki_frec_fini(&r);
+}
+
+/* GOST curves no system library keeps as binary numbers, and ML-KEM's gammas as
+ * BoringSSL/OpenSSL 3.5 store them: written as 64-bit little-endian limbs (nettle's and
+ * gost-engine's layout) from the documents' hex, compiled now, each found. */
+static void test_compiled_gost_pq(void **st)
+{
+    (void)st;
+    static const struct {
+        const char *rule, *hex;
+    } nums[] = {
+        {"gost3410-cryptopro-b-q",
+         "800000000000000000000000000000015f700cfff1a624e5e497161bcc8a198f"},
+        {"gost3410-cryptopro-c-p",
+         "9b9f605f5a858107ab1ec85e6b41c8aacf846e86789051d37998f7b9022d759b"},
+        {"gost3410-tc26-256a-q",
+         "400000000000000000000000000000000fd8cddfc87b6635c115af556c360c67"},
+        {"gost3410-tc26-512b-q",
+         "8000000000000000000000000000000000000000000000000000000000000001"
+         "49a1ec142565a545acfdb77bd9d40cfa8b996712101bea0ec6346c54374f25bd"},
+        {"gost3410-tc26-512c-q",
+         "3fffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff"
+         "c98cdba46506ab004c33a9ff5147502cc8eda9e7a769a12694623cef47f023ed"},
+    };
+    char dir[] = "/tmp/pk-test-crygost-XXXXXX";
+    assert_non_null(mkdtemp(dir));
+    char src[512], bin[512], cmd[1200];
+    snprintf(src, sizeof src, "%s/g.c", dir);
+    snprintf(bin, sizeof bin, "%s/g", dir);
+    FILE *f = fopen(src, "w");
+    assert_non_null(f);
+    fputs("#include <stdint.h>\n#define U __attribute__((used))\n", f);
+    for (size_t k = 0; k < NWANT(nums); k++) {
+        uint32_t x[MP_MAX];
+        int limbs = (int)(strlen(nums[k].hex) / 8);
+        mp_from_hex(x, limbs, nums[k].hex);
+        fprintf(f, "U static const uint64_t num%zu[] = {", k);
+        for (int i = 0; i < limbs; i += 2)
+            fprintf(f, "%s0x%08x%08xull", i ? ", " : "", x[i + 1], x[i]);
+        fputs("};\n", f);
+    }
+    fputs("U static const uint16_t kModRoots[128] = {", f);
+    for (uint32_t i = 0; i < 128; i++)
+        fprintf(f, "%s%lld", i ? ", " : "", (long long)modpow(17, 2 * bitrev(i, 7) + 1, 3329));
+    fputs("};\nint main(void) { return 0; }\n", f);
+    fclose(f);
+    snprintf(cmd, sizeof cmd, "cc -O2 -o %s %s", bin, src);
+    if (system(cmd) != 0) {
+        unlink(src);
+        rmdir(dir);
+        skip();
+        return;
+    }
+    pki_frec r;
+    uint8_t *buf;
+    size_t n;
+    scan_file(bin, &r, &buf, &n);
+    for (size_t k = 0; k < NWANT(nums); k++)
+        if (!rule_in_file(bin, nums[k].rule, 0))
+            fail_msg("%s (little-endian) not in the program", nums[k].rule);
+    const json_t *g = alg_fact(&r, "GOSTR3410");
+    assert_non_null(g);
+    assert_int_equal(json_integer_value(json_object_get(g, "count")), NWANT(nums));
+    assert_string_equal(json_string_value(json_object_get(g, "family")), "elliptic curve");
+    assert_int_equal(alg_findings(&r, "GOSTR3410"), 4); /* capped; the facts count all */
+    const json_t *m = alg_fact(&r, "ML-KEM");
+    assert_non_null(m);
+    assert_int_equal(json_integer_value(json_object_get(m, "count")), 1);
+    int gam = 0;
+    for (size_t i = 0; i < r.nfind; i++)
+        gam += strstr(r.findings[i].message, "mlkem-gammas") != NULL;
+    assert_int_equal(gam, 1);
+    pki_frec_fini(&r);
+    free(buf);
+    unlink(bin);
+    unlink(src);
+    rmdir(dir);
+}
+
+/* ---- (8) issue 6 accuracy benchmark (docs/crypto-accuracy.md): shared IVs, layouts, hex text ----
+ */
+
+/* A zero buffer with words placed at offsets: the analyzer's result. */
+typedef struct place {
+    size_t off;
+    uint64_t v;
+    int bytes; /* 4 or 8, little-endian */
+} place;
+
+static void run_placed(const place *pl, size_t npl, const uint32_t *iv, size_t niv, size_t ivoff,
+                       const uint64_t *iv64, size_t niv64, pki_frec *r)
+{
+    static uint8_t buf[8192];
+    memset(buf, 0, sizeof buf);
+    for (size_t i = 0; i < niv; i++)
+        for (int b = 0; b < 4; b++)
+            buf[ivoff + 4 * i + (size_t)b] = (uint8_t)(iv[i] >> (8 * b));
+    for (size_t i = 0; i < niv64; i++)
+        for (int b = 0; b < 8; b++)
+            buf[ivoff + 8 * i + (size_t)b] = (uint8_t)(iv64[i] >> (8 * b));
+    for (size_t i = 0; i < npl; i++)
+        for (int b = 0; b < pl[i].bytes; b++)
+            buf[pl[i].off + (size_t)b] = (uint8_t)(pl[i].v >> (8 * b));
+    assert_int_equal(pki_frec_init(r), PK_OK);
+    assert_int_equal(
+        pki_harness_run(&pki_analyzer_crypto, (pk_bytes){buf, sizeof buf}, "ivs.bin", r), PK_OK);
+}
+
+static int has_fact(const pki_frec *r, const char *alg)
+{
+    return alg_fact(r, alg) != NULL;
+}
+
+static void test_shared_ivs(void **st)
+{
+    (void)st;
+    const uint32_t *sha1 = w32("sha1-iv", 5), *md5 = w32("md5-iv", 4);
+    const uint32_t *s256 = w32("sha256-iv", 8);
+    const uint64_t *s512 = w64("sha512-iv", 8);
+    static const place k4 = {4096, 0xca62c1d6, 4}, rmd = {4096, 0xa953fd4e, 4},
+                       t1 = {4096, 0xd76aa478, 4}, k256 = {4096, 0x428a2f98, 4},
+                       k512 = {4096, 0x428a2f98d728ae22ull, 8};
+    pki_frec r;
+    /* SHA-1's IV alone (sha1sum, gpg's RIPEMD-160): neither SHA-1 nor MD5 is claimed */
+    run_placed(NULL, 0, sha1, 5, 64, NULL, 0, &r);
+    assert_false(has_fact(&r, "MD5"));
+    assert_false(has_fact(&r, "SHA-1"));
+    assert_false(has_fact(&r, "RIPEMD-160"));
+    assert_int_equal(alg_findings(&r, "MD5"), 0);
+    int unconfirmed = 0;
+    for (size_t i = 0; i < r.nfind; i++)
+        unconfirmed += strncmp(r.findings[i].message, "Initial values sha1-iv", 22) == 0;
+    assert_int_equal(unconfirmed, 1);
+    pki_frec_fini(&r);
+    /* ...with SHA-1's K4 as an immediate somewhere: SHA-1, and still not MD5 */
+    run_placed(&k4, 1, sha1, 5, 64, NULL, 0, &r);
+    assert_true(has_fact(&r, "SHA-1"));
+    assert_false(has_fact(&r, "MD5"));
+    assert_false(has_fact(&r, "RIPEMD-160"));
+    pki_frec_fini(&r);
+    /* ...with RIPEMD-160's K4 instead (gpg's common/rmd160.c): RIPEMD-160 */
+    run_placed(&rmd, 1, sha1, 5, 64, NULL, 0, &r);
+    assert_true(has_fact(&r, "RIPEMD-160"));
+    assert_false(has_fact(&r, "SHA-1"));
+    assert_false(has_fact(&r, "MD5"));
+    pki_frec_fini(&r);
+    /* ...with MD5's T[1] in the file: the merged constant serves MD5 too (libxcrypt) */
+    run_placed(&t1, 1, sha1, 5, 64, NULL, 0, &r);
+    assert_true(has_fact(&r, "MD5"));
+    assert_false(has_fact(&r, "SHA-1"));
+    pki_frec_fini(&r);
+    /* MD5's four words alone (GnuTLS's padlock SHA-1 init, MD4): not MD5 */
+    run_placed(NULL, 0, md5, 4, 64, NULL, 0, &r);
+    assert_false(has_fact(&r, "MD5"));
+    assert_int_equal(alg_findings(&r, "MD5"), 0);
+    pki_frec_fini(&r);
+    run_placed(&t1, 1, md5, 4, 64, NULL, 0, &r);
+    assert_true(has_fact(&r, "MD5"));
+    assert_int_equal(alg_findings(&r, "MD5"), 1);
+    pki_frec_fini(&r);
+    /* SHA-512's IV without a SHA-512 K (b2sum): BLAKE2b; with K[0]: SHA-512 */
+    run_placed(NULL, 0, NULL, 0, 64, s512, 8, &r);
+    assert_true(has_fact(&r, "BLAKE2"));
+    assert_false(has_fact(&r, "SHA-512"));
+    pki_frec_fini(&r);
+    run_placed(&k512, 1, NULL, 0, 64, s512, 8, &r);
+    assert_true(has_fact(&r, "SHA-512"));
+    assert_false(has_fact(&r, "BLAKE2"));
+    pki_frec_fini(&r);
+    /* the same for SHA-256 and BLAKE2s */
+    run_placed(NULL, 0, s256, 8, 64, NULL, 0, &r);
+    assert_true(has_fact(&r, "BLAKE2"));
+    assert_false(has_fact(&r, "SHA-256"));
+    pki_frec_fini(&r);
+    run_placed(&k256, 1, s256, 8, 64, NULL, 0, &r);
+    assert_true(has_fact(&r, "SHA-256"));
+    assert_false(has_fact(&r, "BLAKE2"));
+    pki_frec_fini(&r);
+}
+
+/* The same on the programs the benchmark found them in (Debian's coreutils). */
+static void test_shared_ivs_coreutils(void **st)
+{
+    (void)st;
+    static const struct {
+        const char *path, *want, *not ;
+    } bins[] = {
+        {"/usr/bin/b2sum", "BLAKE2", "SHA-512"},
+        {"/usr/bin/sha1sum", "SHA-1", "MD5"},
+        {"/usr/bin/md5sum", "MD5", "SHA-1"},
+        {"/usr/bin/sha512sum", "SHA-512", "BLAKE2"},
+    };
+    int seen = 0;
+    for (size_t i = 0; i < NWANT(bins); i++) {
+        if (access(bins[i].path, R_OK) != 0)
+            continue;
+        seen++;
+        pki_frec r;
+        uint8_t *buf;
+        size_t n;
+        scan_file(bins[i].path, &r, &buf, &n);
+        if (!has_fact(&r, bins[i].want))
+            fail_msg("%s: %s not found", bins[i].path, bins[i].want);
+        if (has_fact(&r, bins[i].not ))
+            fail_msg("%s: %s claimed", bins[i].path, bins[i].not );
+        pki_frec_fini(&r);
+        free(buf);
+    }
+    if (!seen)
+        skip();
+}
+
+static uint32_t rol32(uint32_t x, int n)
+{
+    return (x << n) | (x >> (32 - n));
+}
+
+static uint32_t crc_msb(uint32_t i)
+{
+    uint32_t c = i << 24;
+    for (int b = 0; b < 8; b++)
+        c = (c & 0x80000000u) ? (c << 1) ^ 0x04c11db7u : c << 1;
+    return c;
+}
+
+static uint32_t crc_lsb(uint32_t i)
+{
+    uint32_t c = i;
+    for (int b = 0; b < 8; b++)
+        c = (c & 1u) ? (c >> 1) ^ 0xedb88320u : c >> 1;
+    return c;
+}
+
+/* The layout variants, from the definitions (or from the rule they re-lay). */
+static void test_layout_variants_defs(void **st)
+{
+    (void)st;
+    const uint32_t *k = w32("sha1-k", 4), *k8 = w32("sha1-k-simd8", 32);
+    for (int i = 0; i < 32; i++)
+        assert_int_equal(k8[i], k[i / 8]);
+    const uint64_t *rc = w64("sha3-rc", 24), *rev = w64("sha3-rc-rev", 4);
+    for (int i = 0; i < 4; i++)
+        assert_true(rev[i] == rc[23 - i]);
+    const uint32_t *sp = w32("des-sp1", 8), *sp2 = w32("des-sp1-rot2", 8);
+    for (int i = 0; i < 8; i++)
+        assert_int_equal(sp2[i], rol32(sp[i], 2));
+    const uint64_t *t64 = w64("crc32-table64", 8), *m64 = w64("crc32-msb-table64", 8);
+    const uint32_t *m32 = w32("crc32-msb-table", 8);
+    for (uint32_t i = 0; i < 8; i++) {
+        assert_true(t64[i] == crc_lsb(i));
+        assert_int_equal(m32[i], crc_msb(i));
+        assert_true(m64[i] == crc_msb(i));
+    }
+    /* -d + d = 2^255 - 19 (big-endian bytes) */
+    const uint8_t *d = rule("ed25519-d")->data, *nd = rule("ed25519-negd")->data;
+    uint8_t p[32];
+    memset(p, 0xff, sizeof p);
+    p[0] = 0x7f;
+    p[31] = 0xed;
+    unsigned carry = 0;
+    for (int i = 31; i >= 0; i--) {
+        unsigned s = (unsigned)d[i] + nd[i] + carry;
+        assert_int_equal(s & 0xff, p[i]);
+        carry = s >> 8;
+    }
+    assert_int_equal(carry, 0);
+    /* d one byte per little-endian 32-bit word, from d's low byte */
+    const pki_cry_rule *d8 = rule("ed25519-d-8");
+    assert_int_equal(d8->enc, PKI_CRY_BYTES);
+    const uint8_t *b = d8->data;
+    for (size_t i = 0; i < d8->min_bytes; i++)
+        assert_int_equal(b[i], i % 4 ? 0 : d[31 - i / 4]);
+}
+
+/* ...and each where the benchmark found it (Debian 12 builds; skipped where absent). */
+static void test_layout_variants_found(void **st)
+{
+    (void)st;
+    static const struct {
+        const char *path, *rule;
+    } want[] = {
+        {LIBGNUTLS, "sha1-k-simd8"},
+        {LIBNETTLE, "sha3-rc-rev"},
+        {LIBHOGWEED, "ed25519-negd"},
+        {"/usr/bin/ssh", "ed25519-d-8"},
+        {"/usr/lib/x86_64-linux-gnu/libfreeblpriv3.so", "des-sp1-rot2"},
+        {"/bin/gzip", "crc32-table64"},
+        {"/usr/bin/cksum", "crc32-msb-table64"},
+    };
+    int seen = 0;
+    for (size_t i = 0; i < NWANT(want); i++) {
+        if (access(want[i].path, R_OK) != 0)
+            continue;
+        seen++;
+        /* BIGNUM: 0 is the little-endian (byte-reversed) form */
+        if (!rule_in_file(want[i].path, want[i].rule, 0))
+            fail_msg("%s not in %s", want[i].rule, want[i].path);
+        pki_frec r;
+        uint8_t *buf;
+        size_t n;
+        scan_file(want[i].path, &r, &buf, &n);
+        int hit = 0;
+        for (size_t j = 0; j < r.nfind; j++)
+            hit += strstr(r.findings[j].message, want[i].rule) != NULL &&
+                   strstr(r.findings[j].message, "constant") != NULL;
+        if (!hit)
+            fail_msg("%s: no finding of %s", want[i].path, want[i].rule);
+        pki_frec_fini(&r);
+        free(buf);
+    }
+    if (!seen)
+        skip();
+}
+
+/* Curve parameters written as hexadecimal text, in either case (libgcrypt, wolfSSL). */
+static void test_curves_as_hex(void **st)
+{
+    (void)st;
+    char hex[2 * PKI_CRY_MAX_PATTERN];
+    assert_int_equal(pki_cry_hex(rule("p256-p"), hex, sizeof hex), 64);
+    assert_memory_equal(hex, "ffffffff00000001000000000000000000000000ffffffffffffffffffffffff",
+                        64);
+    assert_int_equal(pki_cry_hex(rule("sha1-iv"), hex, sizeof hex), 0); /* curves only */
+    static char buf[4096];
+    memset(buf, ' ', sizeof buf);
+    /* wolfSSL's ecc_sets: upper case; libgcrypt's ecc-curves.c: "0x" and lower case */
+    static const char p256[] =
+        "\"FFFFFFFF00000001000000000000000000000000FFFFFFFFFFFFFFFFFFFFFFFF\"";
+    memcpy(buf + 100, p256, sizeof p256 - 1);
+    size_t hl = pki_cry_hex(rule("p384-b"), hex, sizeof hex);
+    assert_int_equal(hl, 96);
+    memcpy(buf + 1000, "\"0x", 3);
+    memcpy(buf + 1003, hex, hl);
+    pki_frec r;
+    assert_int_equal(pki_frec_init(&r), PK_OK);
+    assert_int_equal(
+        pki_harness_run(&pki_analyzer_crypto, (pk_bytes){(uint8_t *)buf, sizeof buf}, "ecc.c", &r),
+        PK_OK);
+    const json_t *f256 = alg_fact(&r, "NIST P-256"), *f384 = alg_fact(&r, "NIST P-384");
+    assert_non_null(f256);
+    assert_non_null(f384);
+    assert_int_equal(json_integer_value(json_object_get(f256, "first_offset")), 101);
+    assert_int_equal(json_integer_value(json_object_get(f384, "first_offset")), 1003);
+    int text = 0;
+    for (size_t i = 0; i < r.nfind; i++)
+        text += strstr(r.findings[i].message, "(hexadecimal text)") != NULL;
+    assert_int_equal(text, 2);
+    pki_frec_fini(&r);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -931,6 +1672,17 @@ int main(void)
         cmocka_unit_test(test_gnutls_sodium),
         cmocka_unit_test(test_compiled_program),
         cmocka_unit_test(test_coreutils),
+        cmocka_unit_test(test_sha2_variants),
+        cmocka_unit_test(test_edwards_gost_defs),
+        cmocka_unit_test(test_new_rules_in_libraries),
+        cmocka_unit_test(test_new_algs_found),
+        cmocka_unit_test(test_pq_names),
+        cmocka_unit_test(test_compiled_gost_pq),
+        cmocka_unit_test(test_shared_ivs),
+        cmocka_unit_test(test_shared_ivs_coreutils),
+        cmocka_unit_test(test_layout_variants_defs),
+        cmocka_unit_test(test_layout_variants_found),
+        cmocka_unit_test(test_curves_as_hex),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

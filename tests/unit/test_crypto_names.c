@@ -528,6 +528,35 @@ static void test_quiet(void **st)
 
 /* ---- through a real scan: a name across the 256 KiB block boundary, one at the very end ---- */
 
+/* The same weak names in a program's configuration are findings; in a
+ * changelog or under /usr/share/doc they describe the software: nothing. */
+static void test_documentation(void **st)
+{
+    (void)st;
+    static const char text[] =
+        "2019-01-02  Remove BF_ecb_encrypt and \"des-ede3-cbc\"; drop TLSv1\n";
+    const pk_bytes b = {(const uint8_t *)text, sizeof text - 1};
+    static const struct {
+        const char *vpath;
+        int findings;
+    } cases[] = {
+        {"etc/agent/agent.conf", 1},
+        {"pkg.deb!/data.tar.xz!/usr/share/doc/libfoo/changelog.Debian.gz!/changelog.Debian", 0},
+        {"src/ChangeLog", 0},
+        {"usr/share/man/man3/foo.3", 0},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        pki_frec r;
+        assert_int_equal(pki_frec_init(&r), PK_OK);
+        assert_int_equal(pki_harness_run(&pki_analyzer_crypto, b, cases[i].vpath, &r), PK_OK);
+        if ((name_findings(&r) > 0) != cases[i].findings)
+            fail_msg("%s: %zu name findings", cases[i].vpath, name_findings(&r));
+        if (!cases[i].findings && nentries(&r, "names") + nentries(&r, "apis"))
+            fail_msg("%s: names recorded in documentation", cases[i].vpath);
+        pki_frec_fini(&r);
+    }
+}
+
 static void test_scan_boundaries(void **st)
 {
     (void)st;
@@ -553,10 +582,11 @@ static void test_scan_boundaries(void **st)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_rules),       cmocka_unit_test(test_strings_program),
-        cmocka_unit_test(test_api_program), cmocka_unit_test(test_pe_program),
-        cmocka_unit_test(test_libssl),      cmocka_unit_test(test_libcrypto),
-        cmocka_unit_test(test_quiet),       cmocka_unit_test(test_scan_boundaries),
+        cmocka_unit_test(test_rules),         cmocka_unit_test(test_strings_program),
+        cmocka_unit_test(test_api_program),   cmocka_unit_test(test_pe_program),
+        cmocka_unit_test(test_libssl),        cmocka_unit_test(test_libcrypto),
+        cmocka_unit_test(test_quiet),         cmocka_unit_test(test_scan_boundaries),
+        cmocka_unit_test(test_documentation),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

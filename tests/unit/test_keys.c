@@ -117,6 +117,65 @@ static void craft_cert(const char *file, const char *cn, const char *issuer, lon
     EVP_PKEY_free(k);
 }
 
+/* An X.509 v1 certificate (no version field, no extensions: the VeriSign G3
+ * roots in NSS's libnssckbi.so), DER, between junk bytes. */
+static void craft_v1_blob(const char *file)
+{
+    /* RSA 2048, as those roots: long enough for the 30 82 LL LL headers the prefixes want */
+    EVP_PKEY *k = EVP_PKEY_Q_keygen(NULL, NULL, "RSA", (size_t)2048);
+    assert_non_null(k);
+    X509 *x = X509_new();
+    X509_set_version(x, 0);
+    ASN1_INTEGER_set(X509_get_serialNumber(x), 77);
+    X509_gmtime_adj(X509_getm_notBefore(x), -86400);
+    X509_gmtime_adj(X509_getm_notAfter(x), 30 * 86400);
+    X509_NAME *s = X509_get_subject_name(x);
+    X509_NAME_add_entry_by_txt(s, "CN", MBSTRING_ASC, (const unsigned char *)"keys-test-v1", -1, -1,
+                               0);
+    X509_set_issuer_name(x, s);
+    X509_set_pubkey(x, k);
+    assert_true(X509_sign(x, k, EVP_sha256()) > 0);
+    unsigned char *der = NULL;
+    int n = i2d_X509(x, &der);
+    assert_true(n > 0);
+    assert_int_equal(der[8], 0x02); /* the serial right after the tbsCertificate header */
+    char p[256];
+    snprintf(p, sizeof p, "%s/%s", fx_dir, file);
+    FILE *f = fopen(p, "wb");
+    assert_non_null(f);
+    fwrite("JUNK", 1, 4, f);
+    fwrite(der, 1, (size_t)n, f);
+    fwrite("END", 1, 3, f);
+    fclose(f);
+    OPENSSL_free(der);
+    X509_free(x);
+    EVP_PKEY_free(k);
+}
+
+/* A GOST R 34.10-2012 (256-bit) PKCS#8 key, as GnuTLS's self-test keys: OpenSSL
+ * parses the PKCS#8 structure but has no key type for it. RFC 9215 4 (OIDs). */
+static void craft_gost_pem(const char *file)
+{
+    static const uint8_t head[] = {0x30, 0x4a, 0x02, 0x01, 0x00, /* version 0 */
+                                   0x30, 0x21, 0x06, 0x08, 0x2a, 0x85, 0x03,
+                                   0x07, 0x01, 0x01, 0x01, /* id-tc26-gost3410-12-256 */
+                                   0x01, 0x30, 0x15, 0x06, 0x09, 0x2a, 0x85,
+                                   0x03, 0x07, 0x01, 0x02, 0x01, 0x01, 0x01, /* paramSetA */
+                                   0x06, 0x08, 0x2a, 0x85, 0x03, 0x07, 0x01,
+                                   0x01, 0x02, 0x02, /* Streebog-256 */
+                                   0x04, 0x22, 0x04, 0x20};
+    uint8_t der[sizeof head + 32];
+    memcpy(der, head, sizeof head);
+    for (int i = 0; i < 32; i++)
+        der[sizeof head + (size_t)i] = (uint8_t)(0x11 * i + 1);
+    char p[256];
+    snprintf(p, sizeof p, "%s/%s", fx_dir, file);
+    FILE *f = fopen(p, "w");
+    assert_non_null(f);
+    assert_true(PEM_write(f, "PRIVATE KEY", "", der, (long)sizeof der) > 0);
+    fclose(f);
+}
+
 static int setup(void **st)
 {
     (void)st;
@@ -147,6 +206,11 @@ static int setup(void **st)
     /* the 1024-bit key as a C string literal, in source and compiled */
     r |= fx_sh("(echo 'const char key[] ='; sed 's/.*/\"&\\\\n\"/' rsa1024.pem; echo ';';"
                " echo 'int main(void) { return key[0]; }') > prog.c && cc -O0 -o prog prog.c");
+    r |= fx_sh("openssl genpkey -algorithm RSA -pkeyopt rsa_keygen_bits:512 -out rsa512.pem && "
+               "openssl rsa -in rsa512.pem -traditional -outform DER -out rsa512.der && "
+               "{ printf JUNK; cat rsa512.der; printf END; } > rsa512.bin");
+    craft_v1_blob("v1.bin");
+    craft_gost_pem("gost.pem");
     craft_cert("expired.crt", "keys-test-expired", "keys-test-expired", -10, -1, EVP_sha256());
     craft_cert("sha1.crt", "keys-test-leaf", "keys-test-other-ca", -1, 30, EVP_sha1());
     have_ssh =
@@ -571,6 +635,51 @@ static void test_ca_bundle(void **st)
     free(b);
 }
 
+/* The three misses of docs/crypto-accuracy.md: a 512-bit PKCS#1 key in DER
+ * (openssl speed's test key), an X.509 v1 certificate in DER, and a GOST
+ * PKCS#8 key, which OpenSSL cannot load, named by its algorithm. */
+static void test_accuracy_misses(void **st)
+{
+    (void)st;
+    size_t nr = 0;
+    free(fx_slurp("rsa512.der", &nr));
+    pki_frec rec;
+    uint8_t *b;
+    size_t n = 0;
+    run_fx(&rec, "rsa512.bin", &b, &n);
+    assert_int_equal(count(&rec, "PK-KEY-0001"), 1);
+    json_t *k = facts(&rec, "private_keys", 0);
+    assert_int_equal(fi(k, "offset"), 4);
+    assert_int_equal(fi(k, "length"), nr);
+    assert_string_equal(fs(k, "format"), "PKCS#1");
+    assert_int_equal(fi(k, "bits"), 512);
+    assert_int_equal(count(&rec, "PK-KEY-0003"), 1);
+    pki_frec_fini(&rec);
+    free(b);
+
+    run_fx(&rec, "v1.bin", &b, &n);
+    assert_int_equal(count(&rec, "PK-KEY-0002"), 1);
+    const pk_finding *f = find(&rec, "PK-KEY-0002", 0);
+    assert_int_equal(f->loc.offset, 4);
+    assert_int_equal(f->loc.length, n - 7);
+    assert_non_null(strstr(f->message, "keys-test-v1"));
+    pki_frec_fini(&rec);
+    free(b);
+
+    run_fx(&rec, "gost.pem", &b, &n);
+    assert_int_equal(count(&rec, "PK-KEY-0001"), 1);
+    f = find(&rec, "PK-KEY-0001", 0);
+    assert_int_equal(f->confidence, 80);
+    assert_null(strstr(f->message, "does not parse"));
+    k = facts(&rec, "private_keys", 0);
+    assert_string_equal(fs(k, "type"), "GOST R 34.10-2012");
+    assert_int_equal(fi(k, "bits"), 256);
+    assert_string_equal(fs(k, "format"), "PKCS#8");
+    assert_int_equal(count(&rec, "PK-KEY-0003"), 0);
+    pki_frec_fini(&rec);
+    free(b);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -588,6 +697,7 @@ int main(void)
         cmocka_unit_test(test_negatives),
         cmocka_unit_test(test_truncated_garbled),
         cmocka_unit_test(test_ca_bundle),
+        cmocka_unit_test(test_accuracy_misses),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }

@@ -28,6 +28,10 @@ static int setup(void **st)
     snprintf(cmd, sizeof cmd,
              "cd %s && printf 'int main(void){return 0;}' > m.c && cc -o m m.c && mkdir -p t/bin "
              "&& cp m t/bin/ && ln -s /etc/passwd t/lnk && echo 'hello world text' > t/readme && "
+             "printf 'cipher=\"aes-128-ecb\"\\n' > t/agent.cfg && "
+             "printf '\\170\\244\\152\\327\\126\\267\\307\\350\\333\\160\\040\\044"
+             "\\356\\316\\275\\301\\257\\017\\174\\365\\052\\306\\207\\107\\023"
+             "\\106\\060\\250\\001\\225\\106\\375' > t/md5.bin && "
              "tar czf inner.tar.gz -C t . && zip -q outer.zip inner.tar.gz m.c",
              dir);
     return system(cmd) == 0 ? 0 : -1;
@@ -56,11 +60,21 @@ static pk_status one_scan(unsigned long fail_at, size_t *nfind, unsigned long *n
         st = pk_scan_add_path(s, path);
     if (st == PK_OK)
         st = pk_scan_run(s);
+    pk_cbom *cb = NULL;
+    if (st == PK_OK) {
+        /* the cryptography inventory and its judgement, in both reports */
+        pk_cbom_opts co = {.policy_date = "2031-06-01"};
+        st = pk_cbom_build(s, &co, &cb, NULL, 0);
+    }
     if (st == PK_OK) {
         FILE *devnull = fopen("/dev/null", "w");
-        st = pk_report_write(s, "json", devnull);
+        pk_report_opts ro = {.format = "json", .cbom = cb};
+        st = pk_report_write_opts(s, &ro, devnull);
+        if (st == PK_OK)
+            st = pk_cbom_write(cb, 1, devnull);
         fclose(devnull);
     }
+    pk_cbom_free(cb);
     *nalloc = pki_alloc_count();
     pki_alloc_fail_after(0);
     const pk_finding *f;

@@ -470,7 +470,9 @@ static void test_sarif_scan(void **st)
     char *buf = NULL;
     size_t len = 0;
     FILE *m = open_memstream(&buf, &len);
-    assert_int_equal(pki_sarif_write(s, &vs, 1, m), PK_OK);
+    const pk_finding *sf = NULL;
+    size_t nsf = pk_scan_findings(s, &sf);
+    assert_int_equal(pki_sarif_write(sf, nsf, &vs, 1, m), PK_OK);
     fclose(m);
     char out[160];
     snprintf(out, sizeof out, "%s/scan.sarif", fx_dir);

@@ -355,6 +355,10 @@ static pk_status apk_analyze(const void *state, void *fstate, const pk_file *fil
     pk_status st = PK_E_NOMEM;
     if (scope && x.val && x.prov && x.path) {
         long pre = k == AK_DB ? db_root(file->vpath) : apk_len(file->vpath);
+        /* kind_of() said the suffix is there, so pre is in 0..n; checked anyway,
+         * which also tells the optimizer the copy fits */
+        if (pre < 0 || (size_t)pre > n)
+            pre = 0;
         memcpy(scope, file->vpath, (size_t)pre);
         if (k == AK_DB) {
             scope[pre] = '\0';

@@ -20,6 +20,10 @@ typedef enum pki_cry_alg {
     PKI_CRY_SHA1,
     PKI_CRY_SHA256,
     PKI_CRY_SHA512,
+    PKI_CRY_SHA224,
+    PKI_CRY_SHA384,
+    PKI_CRY_SHA512_224,
+    PKI_CRY_SHA512_256,
     PKI_CRY_MD5,
     PKI_CRY_CHACHA,
     PKI_CRY_CRC32,
@@ -51,6 +55,8 @@ typedef enum pki_cry_alg {
     PKI_CRY_BP512,
     PKI_CRY_ED25519,
     PKI_CRY_SM2,
+    PKI_CRY_GOSTR3410,
+    PKI_CRY_CURVE448,
     PKI_CRY_MODP768,
     PKI_CRY_MODP1024,
     PKI_CRY_MODP1536,
@@ -105,7 +111,8 @@ extern const pki_cry_table pki_cry_rules_aes, pki_cry_rules_des, pki_cry_rules_b
     pki_cry_rules_seed, pki_cry_rules_cast, pki_cry_rules_rc2, pki_cry_rules_ripemd,
     pki_cry_rules_sha3, pki_cry_rules_blake2, pki_cry_rules_whirlpool, pki_cry_rules_gost28147,
     pki_cry_rules_kuznyechik, pki_cry_rules_streebog, pki_cry_rules_poly1305, pki_cry_rules_ec,
-    pki_cry_rules_dh, pki_cry_rules_pq;
+    pki_cry_rules_dh, pki_cry_rules_pq, pki_cry_rules_sha2t, pki_cry_rules_gost3410,
+    pki_cry_rules_edwards;
 
 /* All rules, flattened: index 0..pki_cry_nrules()-1. */
 size_t pki_cry_nrules(void);
@@ -115,6 +122,10 @@ const pki_cry_rule *pki_cry_rule_at(size_t ix);
  * for byte tables; for BIGNUM 1 is the bytes as stored, 0 their reversal): min_bytes bytes into out
  * (cap >= PKI_CRY_MAX_PATTERN). Returns the length, 0 if the rule is malformed. */
 size_t pki_cry_encode(const pki_cry_rule *r, int be, uint8_t *out, size_t cap);
+/* The lower-case hexadecimal text of an elliptic-curve big-number rule's
+ * bytes (2 * min_bytes characters, not NUL-terminated), registered
+ * case-insensitively; 0 for other rules or if cap is too small. */
+size_t pki_cry_hex(const pki_cry_rule *r, char *out, size_t cap);
 
 /* Algorithm display name ("SHA-256") and family ("hash", "block cipher", ...). */
 const char *pki_cry_alg_name(pki_cry_alg a);

@@ -203,9 +203,28 @@ static void table_finding(const pki_crn_set *set, const pki_crn_fstate *fs, cons
                     nweak, nweak == 1 ? "" : "s", list, nweak > LIST_MAX ? ", ..." : "", nall);
 }
 
+/* Documentation: a changelog or manual naming BF_ecb_encrypt or TLSv1
+ * describes the software; it neither uses nor implements them (the accuracy
+ * benchmark found 38 such findings in a Debian tree, docs/crypto-accuracy.md). */
+static int is_documentation(const pk_file *file)
+{
+    static const char *const dirs[] = {"/share/doc/", "/share/man/", "/share/info/",
+                                       "/share/gtk-doc/"};
+    for (size_t i = 0; i < sizeof dirs / sizeof dirs[0]; i++)
+        if (strstr(file->vpath, dirs[i]))
+            return 1;
+    static const char *const names[] = {"changelog", "ChangeLog", "NEWS", "CHANGES", "HISTORY"};
+    for (size_t i = 0; file->name && i < sizeof names / sizeof names[0]; i++)
+        if (!strncmp(file->name, names[i], strlen(names[i])))
+            return 1;
+    return 0;
+}
+
 pk_status pki_crn_analyze(const pki_crn_set *set, pki_crn_fstate *fs, const pk_file *file,
                           pk_emit *out)
 {
+    if (is_documentation(file))
+        return PK_OK;
     size_t n = set->n < PKI_CRN_MAX_RULES ? set->n : PKI_CRN_MAX_RULES;
     uint8_t role[PKI_CRN_MAX_RULES] = {0}, in_table[PKI_CRN_MAX_RULES] = {0};
     size_t ndist[PKI_CRN_KIND_COUNT] = {0}, found = 0, named_apis = 0;

@@ -5,7 +5,9 @@
  * bytes; P-521 n: its low 32 bytes). secp256k1: SEC 2 v2, 2.4.1.
  * brainpool: RFC 5639, 3.4, 3.6, 3.7 (p). Ed25519: RFC 8032, 5.1 (d =
  * -121665/121666 mod 2^255-19, also as the radix-2^25.5 signed limbs of ref10
- * and the radix-2^51 limbs of donna-64/libsodium). SM2: GB/T 32918.5-2017,
+ * and the radix-2^51 limbs of donna-64/libsodium; -d = 2^255-19-d, which
+ * Nettle's Edwards code keeps; d in radix 2^8, one byte per 32-bit word, the
+ * layout of SUPERCOP's ref ge25519 in OpenSSH, its low 16 bytes). SM2: GB/T 32918.5-2017,
  * draft-shen-sm2-ecdsa-02, D (p, b). The P-521 prime 2^521-1 and Curve25519's
  * 2^255-19 are mostly 0xff bytes and are not used. */
 #include "crypto_int.h"
@@ -84,6 +86,17 @@ static const uint64_t ed25519_d_51[5] = {0x00034dca135978a3ull, 0x0001a8283b156e
                                          0x0005e7a26001c029ull, 0x000739c663a03cbbull,
                                          0x00052036cee2b6ffull};
 
+static const uint8_t ed25519_negd[32] = {
+    0x2d, 0xfc, 0x93, 0x11, 0xd4, 0x90, 0x01, 0x8c, 0x73, 0x38, 0xbf, 0x86, 0x88, 0x86, 0x17, 0x67,
+    0xff, 0x8f, 0xf5, 0xb2, 0xbe, 0xbe, 0x27, 0x54, 0x8a, 0x14, 0xb2, 0x35, 0xec, 0xa6, 0x87, 0x4a};
+/* as bytes, little-endian words only: the big-endian form of a one-byte-per-word
+ * table is the little-endian one three bytes earlier */
+#define W8(x) x, 0, 0, 0
+static const uint8_t ed25519_d_8[64] = {W8(0xa3), W8(0x78), W8(0x59), W8(0x13), W8(0xca), W8(0x4d),
+                                        W8(0xeb), W8(0x75), W8(0xab), W8(0xd8), W8(0x41), W8(0x41),
+                                        W8(0x4d), W8(0x0a), W8(0x70), W8(0x00)};
+#undef W8
+
 static const pki_cry_rule rules[] = {
     {"p192-b", PKI_CRY_P192, PKI_CRY_BIGNUM, p192_b, 24, 24},
     {"p192-n", PKI_CRY_P192, PKI_CRY_BIGNUM, p192_n, 24, 24},
@@ -107,5 +120,7 @@ static const pki_cry_rule rules[] = {
     {"sm2-b", PKI_CRY_SM2, PKI_CRY_BIGNUM, sm2_b, 32, 32},
     {"ed25519-d-ref10", PKI_CRY_ED25519, PKI_CRY_W32, ed25519_d_ref10, 10, 40},
     {"ed25519-d-51", PKI_CRY_ED25519, PKI_CRY_W64, ed25519_d_51, 5, 40},
+    {"ed25519-negd", PKI_CRY_ED25519, PKI_CRY_BIGNUM, ed25519_negd, 32, 32},
+    {"ed25519-d-8", PKI_CRY_ED25519, PKI_CRY_BYTES, ed25519_d_8, 64, 64},
 };
 const pki_cry_table pki_cry_rules_ec = PKI_CRY_TABLE(rules);

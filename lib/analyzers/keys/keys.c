@@ -46,16 +46,22 @@ static const struct der_pat {
     /* PKCS#8 Ed25519 (RFC 8410): the whole 16-byte prefix */
     {"\\x30\\x2e\\x02\\x01\\x00\\x30\\x05\\x06\\x03\\x2b\\x65\\x70\\x04\\x22\\x04\\x20", 16,
      "PRIVATE KEY"},
-    /* PKCS#1 RSA: version 0, modulus INTEGER of 128 to 65535 bytes */
-    {"\\x30\\x82..\\x02\\x01\\x00\\x02[\\x81\\x82]", 9, "RSA PRIVATE KEY"},
+    /* PKCS#1 RSA: version 0, modulus INTEGER of 128 to 65535 bytes, or of 65
+     * (a 512-bit modulus with its sign byte: test keys, PK-KEY-0003 weak) */
+    {"\\x30\\x82..\\x02\\x01\\x00\\x02[\\x41\\x81\\x82]", 9, "RSA PRIVATE KEY"},
     /* SEC1 P-256 and P-384 (RFC 5915), with the curve OID */
     {"\\x30\\x77\\x02\\x01\\x01\\x04\\x20.{32}\\xa0\\x0a\\x06\\x08\\x2a\\x86\\x48\\xce\\x3d\\x03"
      "\\x01\\x07",
      51, "EC PRIVATE KEY"},
     {"\\x30\\x81\\xa4\\x02\\x01\\x01\\x04\\x30.{48}\\xa0\\x07\\x06\\x05\\x2b\\x81\\x04\\x00\\x22",
      64, "EC PRIVATE KEY"},
+    /* Certificate v1 (no [0] version: RFC 5280 4.1.2.1 DEFAULT v1): the
+     * serial INTEGER of 1 to 20 bytes; der_embedded wants the signature
+     * AlgorithmIdentifier (30 LL 06) after it before d2i_X509 is tried */
+    {"\\x30\\x82..\\x30\\x82..\\x02[\\x01-\\x14]", 10, NULL},
 };
 #define DER_P8EC 2
+#define DER_V1   7
 #define NDER     (sizeof der_pats / sizeof der_pats[0])
 
 static const char m_pem[] = "-----BEGIN ";
@@ -491,6 +497,13 @@ static uint64_t der_embedded(pki_keys_ctx *c, pk_bytes d, uint64_t off, unsigned
     /* the EC pattern starts after the outer header: 30 LL, 30 81 LL or 30 82 HH LL */
     unsigned back_lo = pat == PAT_DER + DER_P8EC ? 2 : 0,
              back_hi = pat == PAT_DER + DER_P8EC ? 4 : 0;
+    if (pat == PAT_DER + DER_V1) { /* 30 82 LL LL 30 82 LL LL 02 n serial[n] 30 LL 06 */
+        if (d.len - off < 10)
+            return off + 1;
+        size_t a = 10u + d.ptr[off + 9];
+        if (d.len - off < a + 3 || d.ptr[off + a] != 0x30 || d.ptr[off + a + 2] != 0x06)
+            return off + 1;
+    }
     for (unsigned back = back_lo; back <= back_hi; back++) {
         if (off < back)
             break;

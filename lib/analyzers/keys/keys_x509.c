@@ -178,6 +178,32 @@ static void pbe_name(const X509_ALGOR *alg, char *out, size_t cap)
     ERR_clear_error();
 }
 
+/* A PKCS#8 key whose algorithm OpenSSL cannot load: GOST R 34.10 by its OIDs
+ * (RFC 4491 2.3.2; RFC 9215 4: 1.2.643.7.1.1.1.1 and .2 are the 256- and
+ * 512-bit keys of GOST R 34.10-2012), other algorithms as the dotted OID. */
+static void p8_unloadable(const PKCS8_PRIV_KEY_INFO *p8, pki_key_desc *k)
+{
+    static const struct {
+        const char *oid, *type;
+        int bits;
+    } gost[] = {
+        {"1.2.643.2.2.19", "GOST R 34.10-2001", 256},
+        {"1.2.643.7.1.1.1.1", "GOST R 34.10-2012", 256},
+        {"1.2.643.7.1.1.1.2", "GOST R 34.10-2012", 512},
+    };
+    const ASN1_OBJECT *obj = NULL;
+    char oid[64] = "";
+    if (PKCS8_pkey_get0(&obj, NULL, NULL, NULL, p8) == 1 && obj)
+        OBJ_obj2txt(oid, sizeof oid, obj, 1);
+    snprintf(k->type, sizeof k->type, "%s", oid[0] ? oid : "");
+    for (size_t i = 0; i < sizeof gost / sizeof gost[0]; i++)
+        if (strcmp(oid, gost[i].oid) == 0) {
+            snprintf(k->type, sizeof k->type, "%s", gost[i].type);
+            k->bits = gost[i].bits;
+        }
+    k->confidence = 80; /* the structure parsed; the key itself was not loaded */
+}
+
 int pki_keys_der_key(pki_keys_ctx *c, const pki_key_site *s, const char *label, const uint8_t *der,
                      size_t n)
 {
@@ -206,11 +232,18 @@ int pki_keys_der_key(pki_keys_ctx *c, const pki_key_site *s, const char *label, 
     }
     if (strcmp(label, "PRIVATE KEY") == 0) {
         PKCS8_PRIV_KEY_INFO *p8 = d2i_PKCS8_PRIV_KEY_INFO(NULL, &p, (long)n);
+        snprintf(k.format, sizeof k.format, "PKCS#8");
         if (p8) {
             pk = EVP_PKCS82PKEY(p8);
+            if (!pk) { /* a structure OpenSSL has no key type for (GOST): named by its OID */
+                p8_unloadable(p8, &k);
+                PKCS8_PRIV_KEY_INFO_free(p8);
+                ERR_clear_error();
+                pki_keys_emit_key(c, s, &k);
+                return 1;
+            }
             PKCS8_PRIV_KEY_INFO_free(p8);
         }
-        snprintf(k.format, sizeof k.format, "PKCS#8");
     } else if (strcmp(label, "RSA PRIVATE KEY") == 0) {
         pk = d2i_PrivateKey(EVP_PKEY_RSA, NULL, &p, (long)n);
         snprintf(k.format, sizeof k.format, "PKCS#1");

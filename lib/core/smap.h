@@ -3,10 +3,10 @@
  * (they live in the inventory's or the scan's arena) and must outlive the map.
  * Several values per key are kept by chaining through `next` indices the
  * caller owns; the map itself holds the first (most recently put) value. */
-#ifndef PK_INVENTORY_SMAP_H
-#define PK_INVENTORY_SMAP_H
+#ifndef PK_CORE_SMAP_H
+#define PK_CORE_SMAP_H
 
-#include "../core/core_int.h"
+#include "core_int.h"
 
 #include <stdint.h>
 #include <string.h>
