@@ -109,25 +109,6 @@ static int mdy_dates(const char *s, char first[11], char last[11])
 
 /* ---- JSON members ---- */
 
-/* An optional string member: NULL when absent, null or empty. Another type,
- * an embedded NUL or an oversized text is malformed. */
-static pk_status jstr(pki_imp *im, const json_t *o, const char *key, const char *rec,
-                      const char **out)
-{
-    *out = NULL;
-    const json_t *v = json_object_get(o, key);
-    if (!v || json_is_null(v))
-        return PK_OK;
-    if (!json_is_string(v))
-        return pki_imp_fail(im, PK_E_FEED, rec, "%s is not a string", key);
-    const char *s = json_string_value(v);
-    size_t n = json_string_length(v);
-    if (n > CMVP_TEXT_MAX || strlen(s) != n)
-        return pki_imp_fail(im, PK_E_FEED, rec, "%s is too long or holds a NUL", key);
-    *out = n ? s : NULL;
-    return PK_OK;
-}
-
 /* The certificate number, a string (or integer) of 1 to 9 digits, into
  * out[CMVP_CERT_MAX + 1]. */
 static pk_status jcert(pki_imp *im, const json_t *o, const char *key, const char *rec, char *out)
@@ -167,7 +148,7 @@ static pk_status jdate(pki_imp *im, const json_t *o, const char *key, const char
 {
     const char *s;
     char last[11];
-    pk_status st = jstr(im, o, key, rec, &s);
+    pk_status st = pki_imp_jstr(im, o, key, rec, CMVP_TEXT_MAX, &s);
     out[0] = 0;
     if (st == PK_OK && s && (mdy_dates(s, out, last) != 0 || strcmp(out, last) != 0))
         st = pki_imp_fail(im, PK_E_FEED, rec, "%s \"%.40s\" is not an M/D/YYYY date", key, s);
@@ -212,15 +193,15 @@ static pk_status list_entry(pki_imp *im, const json_t *e, size_t idx)
     snprintf(rec, sizeof rec, "modules[%zu] (certificate %s)", idx, cert);
     pki_cmvp m = {.id = cert, .cert = cert, .source = "modules"};
     const char *vd, *st_lower, *st_upper, *mt2;
-    if ((st = jstr(im, e, "Vendor Name", rec, &m.vendor)) != PK_OK ||
-        (st = jstr(im, e, "Module Name", rec, &m.module)) != PK_OK ||
-        (st = jstr(im, e, "Module Type", rec, &m.module_type)) != PK_OK ||
-        (st = jstr(im, e, "module_type", rec, &mt2)) != PK_OK ||
-        (st = jstr(im, e, "standard", rec, &m.standard)) != PK_OK ||
-        (st = jstr(im, e, "status", rec, &st_lower)) != PK_OK ||
-        (st = jstr(im, e, "Status", rec, &st_upper)) != PK_OK ||
-        (st = jstr(im, e, "caveat", rec, &m.caveat)) != PK_OK ||
-        (st = jstr(im, e, "Validation Date", rec, &vd)) != PK_OK ||
+    if ((st = pki_imp_jstr(im, e, "Vendor Name", rec, CMVP_TEXT_MAX, &m.vendor)) != PK_OK ||
+        (st = pki_imp_jstr(im, e, "Module Name", rec, CMVP_TEXT_MAX, &m.module)) != PK_OK ||
+        (st = pki_imp_jstr(im, e, "Module Type", rec, CMVP_TEXT_MAX, &m.module_type)) != PK_OK ||
+        (st = pki_imp_jstr(im, e, "module_type", rec, CMVP_TEXT_MAX, &mt2)) != PK_OK ||
+        (st = pki_imp_jstr(im, e, "standard", rec, CMVP_TEXT_MAX, &m.standard)) != PK_OK ||
+        (st = pki_imp_jstr(im, e, "status", rec, CMVP_TEXT_MAX, &st_lower)) != PK_OK ||
+        (st = pki_imp_jstr(im, e, "Status", rec, CMVP_TEXT_MAX, &st_upper)) != PK_OK ||
+        (st = pki_imp_jstr(im, e, "caveat", rec, CMVP_TEXT_MAX, &m.caveat)) != PK_OK ||
+        (st = pki_imp_jstr(im, e, "Validation Date", rec, CMVP_TEXT_MAX, &vd)) != PK_OK ||
         (st = jdate(im, e, "sunset_date", rec, sunset)) != PK_OK ||
         (st = jlevel(im, e, "overall_level", rec, &m.level)) != PK_OK)
         return st;
@@ -267,10 +248,10 @@ static pk_status ip_entry(pki_imp *im, const json_t *e, size_t idx)
         return pki_imp_fail(im, PK_E_FEED, rec, "not an object");
     const char *vendor, *module, *standard, *status;
     pk_status st;
-    if ((st = jstr(im, e, "Vendor Name", rec, &vendor)) != PK_OK ||
-        (st = jstr(im, e, "Module Name", rec, &module)) != PK_OK ||
-        (st = jstr(im, e, "Standard", rec, &standard)) != PK_OK ||
-        (st = jstr(im, e, "Status", rec, &status)) != PK_OK)
+    if ((st = pki_imp_jstr(im, e, "Vendor Name", rec, CMVP_TEXT_MAX, &vendor)) != PK_OK ||
+        (st = pki_imp_jstr(im, e, "Module Name", rec, CMVP_TEXT_MAX, &module)) != PK_OK ||
+        (st = pki_imp_jstr(im, e, "Standard", rec, CMVP_TEXT_MAX, &standard)) != PK_OK ||
+        (st = pki_imp_jstr(im, e, "Status", rec, CMVP_TEXT_MAX, &status)) != PK_OK)
         return st;
     /* Status is "Pending Review  (12/31/2025)": the phase and since when */
     char phase[160] = "", since[11] = "", last[11];
@@ -335,8 +316,8 @@ static pk_status detail_lab(pki_imp *im, const json_t *c, const char *rec, const
         const char *l, *type;
         pk_status st;
         if ((st = jdate(im, e, "date", r2, d)) != PK_OK ||
-            (st = jstr(im, e, "lab", r2, &l)) != PK_OK ||
-            (st = jstr(im, e, "type", r2, &type)) != PK_OK)
+            (st = pki_imp_jstr(im, e, "lab", r2, CMVP_TEXT_MAX, &l)) != PK_OK ||
+            (st = pki_imp_jstr(im, e, "type", r2, CMVP_TEXT_MAX, &type)) != PK_OK)
             return st;
         if (d[0]) {
             if (!first[0] || strcmp(d, first) < 0)
@@ -363,12 +344,12 @@ static pk_status import_detail(pki_imp *im, const json_t *c)
         return st;
     snprintf(rec, sizeof rec, "certificate %s", cert);
     pki_cmvp m = {.id = cert, .cert = cert, .source = "certificate"};
-    if ((st = jstr(im, c, "vendor_name", rec, &m.vendor)) != PK_OK ||
-        (st = jstr(im, c, "module_name", rec, &m.module)) != PK_OK ||
-        (st = jstr(im, c, "module_type", rec, &m.module_type)) != PK_OK ||
-        (st = jstr(im, c, "standard", rec, &m.standard)) != PK_OK ||
-        (st = jstr(im, c, "status", rec, &m.status)) != PK_OK ||
-        (st = jstr(im, c, "caveat", rec, &m.caveat)) != PK_OK ||
+    if ((st = pki_imp_jstr(im, c, "vendor_name", rec, CMVP_TEXT_MAX, &m.vendor)) != PK_OK ||
+        (st = pki_imp_jstr(im, c, "module_name", rec, CMVP_TEXT_MAX, &m.module)) != PK_OK ||
+        (st = pki_imp_jstr(im, c, "module_type", rec, CMVP_TEXT_MAX, &m.module_type)) != PK_OK ||
+        (st = pki_imp_jstr(im, c, "standard", rec, CMVP_TEXT_MAX, &m.standard)) != PK_OK ||
+        (st = pki_imp_jstr(im, c, "status", rec, CMVP_TEXT_MAX, &m.status)) != PK_OK ||
+        (st = pki_imp_jstr(im, c, "caveat", rec, CMVP_TEXT_MAX, &m.caveat)) != PK_OK ||
         (st = jdate(im, c, "sunset_date", rec, sunset)) != PK_OK ||
         (st = jlevel(im, c, "overall_level", rec, &m.level)) != PK_OK)
         return st;

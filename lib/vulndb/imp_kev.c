@@ -43,25 +43,6 @@ static int kev_cwe_ok(const char *s, size_t n)
 
 /* ---- JSON ---- */
 
-/* An optional string member: NULL when absent, null or empty. A present
- * member of another type, an embedded NUL or an oversized text is malformed. */
-static pk_status kev_jstr(pki_imp *im, const json_t *o, const char *key, const char *rec,
-                          const char **out)
-{
-    *out = NULL;
-    const json_t *v = json_object_get(o, key);
-    if (!v || json_is_null(v))
-        return PK_OK;
-    if (!json_is_string(v))
-        return pki_imp_fail(im, PK_E_FEED, rec, "%s is not a string", key);
-    const char *s = json_string_value(v);
-    size_t n = json_string_length(v);
-    if (n > KEV_TEXT_MAX || strlen(s) != n)
-        return pki_imp_fail(im, PK_E_FEED, rec, "%s is too long or holds a NUL", key);
-    *out = n ? s : NULL;
-    return PK_OK;
-}
-
 static pk_status kev_json_entry(pki_imp *im, const json_t *e, size_t idx)
 {
     char rec[64];
@@ -69,20 +50,21 @@ static pk_status kev_json_entry(pki_imp *im, const json_t *e, size_t idx)
     if (!json_is_object(e))
         return pki_imp_fail(im, PK_E_FEED, rec, "not an object");
     pki_kev k = {0};
-    pk_status st = kev_jstr(im, e, "cveID", rec, &k.cve);
+    pk_status st = pki_imp_jstr(im, e, "cveID", rec, KEV_TEXT_MAX, &k.cve);
     if (st != PK_OK)
         return st;
     if (!k.cve || !pki_cve_id_ok(k.cve))
         return pki_imp_fail(im, PK_E_FEED, rec, "cveID missing or not CVE-YYYY-NNNN");
     snprintf(rec, sizeof rec, "%s", k.cve); /* fits: at most 28 bytes */
-    if ((st = kev_jstr(im, e, "vendorProject", rec, &k.vendor)) != PK_OK ||
-        (st = kev_jstr(im, e, "product", rec, &k.product)) != PK_OK ||
-        (st = kev_jstr(im, e, "vulnerabilityName", rec, &k.name)) != PK_OK ||
-        (st = kev_jstr(im, e, "dateAdded", rec, &k.date_added)) != PK_OK ||
-        (st = kev_jstr(im, e, "dueDate", rec, &k.due_date)) != PK_OK ||
-        (st = kev_jstr(im, e, "knownRansomwareCampaignUse", rec, &k.ransomware)) != PK_OK ||
-        (st = kev_jstr(im, e, "requiredAction", rec, &k.action)) != PK_OK ||
-        (st = kev_jstr(im, e, "notes", rec, &k.notes)) != PK_OK)
+    if ((st = pki_imp_jstr(im, e, "vendorProject", rec, KEV_TEXT_MAX, &k.vendor)) != PK_OK ||
+        (st = pki_imp_jstr(im, e, "product", rec, KEV_TEXT_MAX, &k.product)) != PK_OK ||
+        (st = pki_imp_jstr(im, e, "vulnerabilityName", rec, KEV_TEXT_MAX, &k.name)) != PK_OK ||
+        (st = pki_imp_jstr(im, e, "dateAdded", rec, KEV_TEXT_MAX, &k.date_added)) != PK_OK ||
+        (st = pki_imp_jstr(im, e, "dueDate", rec, KEV_TEXT_MAX, &k.due_date)) != PK_OK ||
+        (st = pki_imp_jstr(im, e, "knownRansomwareCampaignUse", rec, KEV_TEXT_MAX,
+                           &k.ransomware)) != PK_OK ||
+        (st = pki_imp_jstr(im, e, "requiredAction", rec, KEV_TEXT_MAX, &k.action)) != PK_OK ||
+        (st = pki_imp_jstr(im, e, "notes", rec, KEV_TEXT_MAX, &k.notes)) != PK_OK)
         return st;
     if (!k.date_added || !kev_date_ok(k.date_added, 0))
         return pki_imp_fail(im, PK_E_FEED, rec, "dateAdded missing or not YYYY-MM-DD");
@@ -114,13 +96,13 @@ pk_status pki_import_kev_json(pki_imp *im, json_t *doc)
     if (!json_is_object(doc))
         return pki_imp_fail(im, PK_E_FEED, NULL, "KEV catalog is not a JSON object");
     const char *released = NULL;
-    pk_status st = kev_jstr(im, doc, "dateReleased", "catalog", &released);
+    pk_status st = pki_imp_jstr(im, doc, "dateReleased", "catalog", KEV_TEXT_MAX, &released);
     if (st != PK_OK)
         return st;
     if (released && !kev_date_ok(released, 1))
         return pki_imp_fail(im, PK_E_FEED, "catalog", "dateReleased is not an ISO 8601 date");
     const char *version = NULL; /* checked for type only: the date says how new it is */
-    if ((st = kev_jstr(im, doc, "catalogVersion", "catalog", &version)) != PK_OK)
+    if ((st = pki_imp_jstr(im, doc, "catalogVersion", "catalog", KEV_TEXT_MAX, &version)) != PK_OK)
         return st;
     const json_t *vulns = json_object_get(doc, "vulnerabilities");
     if (!json_is_array(vulns))

@@ -536,3 +536,20 @@ static pk_status import_bundle(ictx *c, const char *path)
 {
     return pki_vdb_import_bundle(c->db, path, &c->st, c->err, c->errcap);
 }
+
+pk_status pki_imp_jstr(pki_imp *im, const json_t *o, const char *key, const char *rec, size_t max,
+                       const char **out)
+{
+    *out = NULL;
+    const json_t *v = json_object_get(o, key);
+    if (!v || json_is_null(v))
+        return PK_OK;
+    if (!json_is_string(v))
+        return pki_imp_fail(im, PK_E_FEED, rec, "%s is not a string", key);
+    const char *s = json_string_value(v);
+    size_t n = json_string_length(v);
+    if (n > max || strlen(s) != n)
+        return pki_imp_fail(im, PK_E_FEED, rec, "%s is too long or holds a NUL", key);
+    *out = n ? s : NULL;
+    return PK_OK;
+}

@@ -108,6 +108,13 @@ pk_status pki_imp_cmvp(pki_imp *im, const pki_cmvp *m, int detail);
  * snapshot, and a module leaves it when it is validated or withdrawn. */
 pk_status pki_imp_cmvp_reset_in_process(pki_imp *im);
 
+struct json_t;
+/* An optional string member of a feed record: *out NULL when absent, null or
+ * empty; another type, an embedded NUL or more than max bytes is malformed
+ * (PK_E_FEED naming the record and the key). */
+pk_status pki_imp_jstr(pki_imp *im, const struct json_t *o, const char *key, const char *rec,
+                       size_t max, const char **out);
+
 /* Formats "PATH: record R: reason" into im->err and returns st (PK_E_FEED for
  * malformed data). record may be NULL ("PATH: reason"). */
 pk_status pki_imp_fail(pki_imp *im, pk_status st, const char *record, const char *fmt, ...)
