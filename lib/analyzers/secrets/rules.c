@@ -196,9 +196,9 @@ static int rule_load(ld *l, const json_t *o, pki_sec_rule *r)
     if (na && !(r->allow = pki_calloc(na, sizeof *r->allow)))
         return fail(l, "out of memory");
     for (size_t i = 0; i < na; i++) {
+        r->nallow = i + 1; /* counted first: a half-loaded allowlist is freed too */
         if (allow_load(l, json_array_get(al, i), &r->allow[i]))
             return -1;
-        r->nallow = i + 1;
     }
     return 0;
 }
