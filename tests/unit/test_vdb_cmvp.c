@@ -348,14 +348,7 @@ static void test_old_db(void **state)
 static int setup(void **state)
 {
     (void)state;
-    const char *s = getenv("PK_SHARED");
-    if (s) {
-        snprintf(shared, sizeof shared, "%s", s);
-    } else { /* run by hand: shared/data beside the checkout holding this file */
-        const char *t = strstr(__FILE__, "/tests/unit/");
-        snprintf(shared, sizeof shared, "%.*s/../shared/data", t ? (int)(t - __FILE__) : 1,
-                 t ? __FILE__ : ".");
-    }
+    vdb_shared_dir(NULL);
     return fx_mkdtemp("/tmp/pk-vdbcmvp-XXXXXX");
 }
 

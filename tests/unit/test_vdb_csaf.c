@@ -529,10 +529,7 @@ static void test_oasis_all(void **state)
 static int setup(void **state)
 {
     (void)state;
-    const char *s = getenv("PK_SHARED");
-    if (!s)
-        return -1;
-    snprintf(shared, sizeof shared, "%s/standards-examples", s);
+    vdb_shared_dir("standards-examples");
     return fx_mkdtemp("/tmp/pk-vdbcsaf-XXXXXX");
 }
 

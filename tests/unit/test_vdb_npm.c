@@ -519,8 +519,7 @@ static void test_nswg_bad(void **s)
 static int setup(void **s)
 {
     (void)s;
-    const char *e = getenv("PK_SHARED");
-    snprintf(shared, sizeof shared, "%s", e && *e ? e : "/work/shared/data");
+    vdb_shared_dir(NULL);
     return fx_mkdtemp("/tmp/pk-vdbnpm-XXXXXX");
 }
 

@@ -525,8 +525,7 @@ static void test_nvd_corrupt(void **state)
 static int setup(void **state)
 {
     (void)state;
-    const char *s = getenv("PK_SHARED");
-    snprintf(shared, sizeof shared, "%s", s ? s : "../shared/data");
+    vdb_shared_dir(NULL);
     return fx_mkdtemp("/tmp/pk-vdbnvd-XXXXXX");
 }
 

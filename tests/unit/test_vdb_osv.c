@@ -554,8 +554,7 @@ static void test_curl_bad(void **state)
 static int setup(void **state)
 {
     (void)state;
-    const char *s = getenv("PK_SHARED");
-    snprintf(shared, sizeof shared, "%s", s ? s : "../shared/data");
+    vdb_shared_dir(NULL);
     return fx_mkdtemp("/tmp/pk-vdbosv-XXXXXX");
 }
 

@@ -9,6 +9,7 @@
 
 #include <sqlite3.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
@@ -17,6 +18,20 @@
 
 /* The shared data directory ($PK_SHARED, or the test's own fallback). */
 static char shared[1024] __attribute__((unused));
+
+/* Sets `shared` to $PK_SHARED (ctest sets it) or, run by hand, to
+ * shared/data beside the checkout holding this file; then sub (NULLABLE)
+ * below it. For the tests' setup. */
+static inline void vdb_shared_dir(const char *sub)
+{
+    const char *s = getenv("PK_SHARED");
+    const char *t = strstr(__FILE__, "/tests/unit/");
+    if (s && *s)
+        snprintf(shared, sizeof shared, "%s%s%s", s, sub ? "/" : "", sub ? sub : "");
+    else
+        snprintf(shared, sizeof shared, "%.*s/../shared/data%s%s", t ? (int)(t - __FILE__) : 1,
+                 t ? __FILE__ : ".", sub ? "/" : "", sub ? sub : "");
+}
 
 /* shared/rel into out. */
 static inline const char *sh(const char *rel, char *out, size_t cap)
