@@ -25,6 +25,10 @@ int cli_write_report(const out_job *j, const char *path);
 int cli_bad_value(const char *opt, const char *val);
 /* Parses a non-negative decimal, with K/M/G/T when size_suffix. */
 int cli_parse_u64(const char *s, uint64_t *out, int size_suffix);
+/* "match.cache=DIR" for the scan options: $PARAKH_CACHE_DIR, else
+ * $XDG_CACHE_HOME/parakh, else $HOME/.cache/parakh; NULL when none can be
+ * named or PARAKH_CACHE_DIR is set empty. Static storage. */
+const char *cli_cache_option(void);
 
 /* The knowledge-base options shared by scan, sbom and vulns. */
 typedef struct cli_vdb {
@@ -48,5 +52,18 @@ int cli_cbom(const cli_vdb *o, const pk_scan *s, const pk_inventory *inv, const 
 
 int cmd_db(int argc, char **argv);
 int cmd_vulns(int argc, char **argv);
+/* parakh assess (cli/assess.c): the verdict of a policy profile. */
+int cmd_assess(int argc, char **argv);
+/* parakh diff (cli/diff.c): what an update changed. */
+int cmd_diff(int argc, char **argv);
+
+/* Scans the paths as parakh scan --format json would (with --db: the
+ * vulnerabilities; the CBOM; the endpoints' countries, --allowed-countries
+ * as `allowed`, may be NULL) into *buf (malloc'd, *len bytes; the caller
+ * frees). *slot holds the running scan for the caller's signal handler.
+ * Returns an EXIT_* code, having printed the reason. */
+int cli_scan_json(char *const *paths, int npaths, const pk_scan_opts *so, const cli_vdb *vdb,
+                  const char *policy_date, const char *allowed, pk_scan *volatile *slot, char **buf,
+                  size_t *len);
 
 #endif

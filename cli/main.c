@@ -26,6 +26,10 @@ static void usage(FILE *f)
             "       parakh sbom [options] PATH...      (scan; CycloneDX 1.6 to stdout)\n"
             "       parakh sbom [--format F] [-o FILE] --input SBOM\n"
             "       parakh vulns [options] SBOM     (known vulnerabilities of an SBOM)\n"
+            "       parakh assess --profile P [options] PATH... | --report R   (the verdict;\n"
+            "                                             parakh assess --help)\n"
+            "       parakh diff [options] OLD NEW    (what an update changed: two reports or\n"
+            "                                             deliverables; parakh diff --help)\n"
             "       parakh db import|status|export ...   (the vulnerability database;\n"
             "                                             parakh db --help)\n"
             "       parakh version\n"
@@ -47,11 +51,18 @@ static void usage(FILE *f)
             "  --max-db-age DAYS     exit 3 when the database's data is older than DAYS\n"
             "  --rules PATH          analysts' YARA rules: a .yar file or a directory of them,\n"
             "                        compiled once, run on every file (docs/analyzers/yara.md)\n"
+            "  --trust DIR           CA certificates (PEM or DER files) that signatures must\n"
+            "                        chain to (docs/analyzers/signing.md)\n"
             "  --policy-date DATE    judge cryptography against the policy as of DATE\n"
             "                        (YYYY-MM-DD; default: today)\n"
+            "  --allowed-countries CC,CC  endpoints in other countries are findings\n"
+            "                        (ISO 3166-1 alpha-2; default: none, no such findings;\n"
+            "                        docs/endpoints.md)\n"
             "  --fail-on SEV         exit 1 if a finding is SEV or worse:\n"
             "                        info, low, medium, high, critical, none (default: none)\n"
             "  -j, --jobs N          worker threads (default: number of cores)\n"
+            "  --no-cache            compile the matcher's patterns instead of reading them\n"
+            "                        from $PARAKH_CACHE_DIR (default ~/.cache/parakh)\n"
             "  -q, --quiet           no progress line\n"
             "  --tmpdir DIR          where the private temporary tree is made\n"
             "limits (a limit reached becomes a finding; the scan goes on):\n"
@@ -201,6 +212,9 @@ static int cmd_scan(int argc, char **argv, int sbom)
         O_MAXAGE,
         O_POLDATE,
         O_RULES,
+        O_TRUST,
+        O_NOCACHE,
+        O_ALLOWED,
     };
     static const struct option opts[] = {
         {"format", required_argument, 0, O_FORMAT},
@@ -223,6 +237,9 @@ static int cmd_scan(int argc, char **argv, int sbom)
         {"max-db-age", required_argument, 0, O_MAXAGE},
         {"policy-date", required_argument, 0, O_POLDATE},
         {"rules", required_argument, 0, O_RULES},
+        {"trust", required_argument, 0, O_TRUST},
+        {"no-cache", no_argument, 0, O_NOCACHE},
+        {"allowed-countries", required_argument, 0, O_ALLOWED},
         {"help", no_argument, 0, 'h'},
         {0, 0, 0, 0},
     };
@@ -230,11 +247,13 @@ static int cmd_scan(int argc, char **argv, int sbom)
     pk_scan_opts_default(&so);
     const char *format = sbom ? "cyclonedx" : "text", *output = NULL, *input = NULL;
     const char *policy_date = NULL;
+    const char *allowed = NULL; /* --allowed-countries */
     /* analyzer options (pk_scan_opts.options): "yara.rules=DIR" */
     static char opt_rules[4096 + 16];
+    static char opt_trust[4096 + 16]; /* "trust.dir=DIR" (--trust) */
     static const char *aopts[8];
     size_t naopts = 0;
-    int quiet = 0, have_fail = 0, repro = 0;
+    int quiet = 0, have_fail = 0, repro = 0, nocache = 0;
     pk_severity fail_on = PK_SEV_CRITICAL;
     cli_vdb vdb = {.path = getenv("PARAKH_DB"), .max_age = -1};
     if (vdb.path && !*vdb.path)
@@ -346,11 +365,30 @@ static int cmd_scan(int argc, char **argv, int sbom)
                 aopts[naopts++] = opt_rules;
             break;
         }
+        case O_TRUST:
+            if (snprintf(opt_trust, sizeof opt_trust, "trust.dir=%s", optarg) >=
+                (int)sizeof opt_trust)
+                return cli_bad_value("--trust", optarg);
+            if (naopts < sizeof aopts / sizeof aopts[0])
+                aopts[naopts++] = opt_trust;
+            break;
+        case O_NOCACHE:
+            nocache = 1;
+            break;
         case O_POLDATE:
             if (!pk_cbom_date_valid(optarg))
                 return cli_bad_value("--policy-date", optarg);
             policy_date = optarg;
             break;
+        case O_ALLOWED: {
+            char why[160];
+            if (!pk_geo_allowed_valid(optarg, why, sizeof why)) {
+                fprintf(stderr, "parakh: --allowed-countries: %s\n", why);
+                return EXIT_USAGE;
+            }
+            allowed = optarg;
+            break;
+        }
         case 'h':
             usage(stdout);
             return EXIT_CLEAN;
@@ -397,6 +435,14 @@ static int cmd_scan(int argc, char **argv, int sbom)
     if (!quiet && isatty(STDERR_FILENO)) {
         so.progress = cli_progress;
     }
+    const char *cache = nocache ? NULL : cli_cache_option();
+    if (cache && naopts < sizeof aopts / sizeof aopts[0])
+        aopts[naopts++] = cache;
+    /* the endpoints analyzer reads tracker SDK signatures from the database */
+    static char opt_epdb[4096 + 16];
+    if (vdb.path && naopts < sizeof aopts / sizeof aopts[0] &&
+        snprintf(opt_epdb, sizeof opt_epdb, "endpoints.db=%s", vdb.path) < (int)sizeof opt_epdb)
+        aopts[naopts++] = opt_epdb;
     so.options = aopts;
     so.noptions = naopts;
     pk_scan *s = NULL;
@@ -455,6 +501,17 @@ static int cmd_scan(int argc, char **argv, int sbom)
                       &job.cbom);
         job.ro.cbom = job.cbom;
     }
+    /* where the endpoints are (lib/geo/): countries, trackers, --allowed-countries */
+    pk_geo *geo = NULL;
+    if (rc == EXIT_CLEAN && !sbom_fmt) {
+        char gerr[1024] = "";
+        pk_status gs = pk_geo_build_db(s, vdb.path, allowed, &geo, gerr, sizeof gerr);
+        if (gs != PK_OK) {
+            fprintf(stderr, "parakh: %s\n", gerr[0] ? gerr : pk_status_str(gs));
+            rc = gs == PK_E_USAGE ? EXIT_USAGE : EXIT_INPUT;
+        }
+        job.ro.geo = geo;
+    }
     if (rc == EXIT_CLEAN && cli_write_report(&job, output) != 0)
         rc = EXIT_INPUT;
     if (rc == EXIT_CLEAN && have_fail) {
@@ -468,7 +525,10 @@ static int cmd_scan(int argc, char **argv, int sbom)
             rc = EXIT_FAILON;
         if (pk_cbom_findings(job.cbom, NULL, &worst) && worst >= fail_on)
             rc = EXIT_FAILON;
+        if (pk_geo_findings(geo, NULL, &worst) && worst >= fail_on)
+            rc = EXIT_FAILON;
     }
+    pk_geo_free(geo);
     pk_cbom_free(job.cbom);
     pk_vulns_free(job.vulns);
     pk_inventory_free(inv);
@@ -491,6 +551,10 @@ int main(int argc, char **argv)
         return cmd_db(argc - 1, argv + 1);
     if (strcmp(argv[1], "vulns") == 0)
         return cmd_vulns(argc - 1, argv + 1);
+    if (strcmp(argv[1], "assess") == 0)
+        return cmd_assess(argc - 1, argv + 1);
+    if (strcmp(argv[1], "diff") == 0)
+        return cmd_diff(argc - 1, argv + 1);
     if (strcmp(argv[1], "version") == 0 || strcmp(argv[1], "--version") == 0) {
         printf("parakh %s\n", pk_version());
         return EXIT_CLEAN;

@@ -34,6 +34,9 @@ EXTRA = {
         # tokens are mixed-case, these are lower case with 3+ parts
         {"regexTarget": "secret", "regexes": [
             r"^[A-Za-z][a-z0-9]*(?:_[a-z0-9]+){2,}$",
+            # C macro and enum names ("key->key_alg == DST_ALG_ED25519" in an
+            # assertion string of libdns; COPHH_KEY_UTF8 in perl's cop.h)
+            r"^[A-Z][A-Z0-9]*(?:_[A-Z0-9]+)+$",
             # file names: "deskey.bin > encrypt1-res.xml" in a usage line
             r"(?i)^[\w-]+\.(?:xml|json|ya?ml|txt|pem|crt|cer|der|key|pub|bin|html?|md|rst|"
             r"c|h|cc|cpp|py|js|ts|go|rs|java|so|conf|cfg|ini|log|pp|sh|exe|dll)$",
@@ -43,6 +46,11 @@ EXTRA = {
         {"regexTarget": "match", "regexes": [
             r"(?i)(?:sha-?(?:1|224|256|384|512)|md5|fingerprint|checksum|digest|uuid|guid)",
         ]},
+        # manual pages, info and package documentation show example keys
+        # (systemd.netdev(5)'s WireGuard PrivateKey=, openssl-sess_id(1)'s
+        # Master-Key): examples, not the product's secrets. Tokens with a
+        # format of their own (other rules) are still reported there.
+        {"paths": [r"(?:^|[/!])usr/share/(?:man|info|doc|gtk-doc|help)/"]},
     ],
 }
 

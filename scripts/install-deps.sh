@@ -9,14 +9,16 @@ if [ "$(id -u)" -ne 0 ]; then SUDO="sudo"; fi
 # Build: compiler, CMake, the libraries parakh links against.
 BUILD_PKGS="build-essential cmake pkg-config clang clang-format
   libarchive-dev libvectorscan-dev libsquashfs-dev libgsf-1-dev
-  libssl-dev libjansson-dev libcmocka-dev libpcre2-dev libsqlite3-dev zlib1g-dev"
+  libssl-dev libjansson-dev libcmocka-dev libpcre2-dev libsqlite3-dev zlib1g-dev
+  libpsl-dev publicsuffix libmaxminddb-dev libcrypt-dev libgpgme-dev"
 # Tests: tools that build fixtures at test time and validate output.
 TEST_PKGS="zip unzip p7zip-full xz-utils zstd lz4 bzip2 cpio genisoimage squashfs-tools
   dpkg-dev rpm gcab msitools wixl libarchive-tools binutils file
   gcc-mingw-w64-x86-64 binutils-mingw-w64-x86-64 osslsigncode
   python3 python3-jsonschema python3-cryptography checksec openjdk-17-jdk-headless db5.3-util golang-go
   libgcrypt20 libgnutls30 libsodium23 libpng-dev libexpat1-dev libgcrypt20-dev
-  openssl openssh-client gnupg yara libyara-dev"
+  openssl openssh-client gnupg yara libyara-dev
+  mmdb-bin libmaxmind-db-writer-perl mmdebstrap geoip-database libgeoip1"
 
 missing=""
 for p in $BUILD_PKGS $TEST_PKGS; do

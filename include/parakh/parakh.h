@@ -12,5 +12,7 @@
 #include "types.h"
 #include "vulndb.h"
 #include "cbom.h"
+#include "decide.h"
+#include "geo.h"
 
 #endif

@@ -29,6 +29,11 @@ typedef struct pk_report_opts {
      * report's, json gains a "crypto" section, and "cbom" writes it. Without
      * one, "cbom" builds its own (policy date: today, no CMVP data). */
     const struct pk_cbom *cbom;
+    /* NULLABLE: where the endpoints are (include/parakh/geo.h): its findings
+     * (PK-GEO-*) join the report's and json gains an "endpoints" section.
+     * Without one, json and text build their own (ccTLDs only, no allowed
+     * list, so no findings). */
+    const struct pk_geo *geo;
 } pk_report_opts;
 PK_API pk_status pk_report_write_opts(const pk_scan *s, const pk_report_opts *o, FILE *out);
 /* 1 if format names a reporter, else 0. */

@@ -101,6 +101,52 @@ PK_API pk_status pk_cmvp_find(pk_vulndb *db, const char *PK_NULLABLE vendor,
                               const char *PK_NULLABLE module, pk_cmvp_module *PK_OUT out,
                               size_t cap, size_t *PK_OUT n);
 
+/* ---- endpoints: IP ranges and tracker lists (docs/vulndb/ip-country.md,
+ * docs/vulndb/trackers.md; owned by the geo part, lib/vulndb/geo_*.c) ----
+ * Read-only lookups; a database without such rows finds nothing. */
+
+/* The country of an IPv4 or IPv6 address in text form ("192.0.2.1",
+ * "2001:db8::1", "::ffff:192.0.2.1"): cc gets the ISO 3166-1 alpha-2 code, or
+ * "" when no imported range holds the address (PK_OK either way). feed (NULLABLE,
+ * feedcap bytes) gets the feed that answered ("ip-country-mmdb" ...).
+ * PK_E_USAGE when ip_text is not an address, PK_E_FEED when the database cannot
+ * be read. Feeds are asked in a fixed order: mmdb, text CSV, integer CSV. */
+PK_API pk_status pk_geo_ip_lookup(pk_vulndb *db, const char *PK_BORROW ip_text, char cc[3],
+                                  char *PK_NULLABLE feed, size_t feedcap);
+/* The same without the feed. */
+PK_API pk_status pk_geo_ip_country(pk_vulndb *db, const char *PK_BORROW ip_text, char cc[3]);
+
+/* A host name's entry in the tracker lists: the longest suffix of the host
+ * (on label boundaries) that a list names. Strings are copied, cut at a UTF-8
+ * boundary; "" when unknown. */
+typedef struct pk_tracker_host {
+    char domain[256];        /* the matching suffix, "doubleclick.net" */
+    char owner[160];         /* "Google", from the first list that names one */
+    char parent[160];        /* X-Ray's root parent ("Alphabet") */
+    char country[3];         /* the owner's country (X-Ray), upper case */
+    char country_source[32]; /* the feed that gave the country: "trackers-xray" */
+    char categories[256];    /* comma-separated, lower case: "advertising,analytics" */
+    char sources[160];       /* every feed that names the suffix, comma-separated */
+} pk_tracker_host;
+/* *found 1 and out filled, or 0. The host is matched case-insensitively;
+ * PK_E_FEED when the database cannot be read. */
+PK_API pk_status pk_trackers_host(pk_vulndb *db, const char *PK_BORROW host,
+                                  pk_tracker_host *PK_OUT out, int *PK_OUT found);
+
+/* A tracker SDK's code signature (Exodus): a Java package prefix, dotted
+ * ("com.google.firebase.analytics"), valid during the callback only. */
+typedef struct pk_tracker_sdk {
+    const char *name;       /* "Google Firebase Analytics" */
+    const char *signature;  /* "com.google.firebase.analytics" */
+    const char *categories; /* "analytics" (comma-separated, lower case); "" if none */
+    const char *source;     /* "trackers-exodus" */
+} pk_tracker_sdk;
+/* Calls cb for every signature, ordered by signature; stops at the first
+ * status other than PK_OK and returns it. */
+PK_API pk_status pk_trackers_sdk_each(pk_vulndb *db,
+                                      pk_status (*cb)(void *ctx, const pk_tracker_sdk *s),
+                                      void *ctx);
+
 /* ---- matching ---- */
 
 /* A VEX statement's state, as CycloneDX analysis.state / CSAF product_status. */

@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "../core/core_int.h"
+#include "diskcache.h"
 
 #include <hs/hs.h>
 #include <openssl/evp.h>
@@ -75,17 +76,21 @@ void pki_match_builder_options(pki_match_builder *b, const char *const *opts, si
     b->nopts = n;
 }
 
-const char *pk_reg_option(const pk_match_reg *reg, const char *key)
+static const char *builder_option(const pki_match_builder *b, const char *key)
 {
     size_t kl = key ? strlen(key) : 0;
-    if (!reg || !kl)
+    if (!kl)
         return NULL;
-    const pki_match_builder *b = reg->b;
     /* the last one given wins, as on a command line */
     for (size_t i = b->nopts; i-- > 0;)
         if (b->opts[i] && !strncmp(b->opts[i], key, kl) && b->opts[i][kl] == '=')
             return b->opts[i] + kl + 1;
     return NULL;
+}
+
+const char *pk_reg_option(const pk_match_reg *reg, const char *key)
+{
+    return reg ? builder_option(reg->b, key) : NULL;
 }
 
 void pk_reg_error(pk_match_reg *reg, const char *fmt, ...)
@@ -159,7 +164,10 @@ static struct {
 static int patterns_key(const pki_match_builder *b, uint8_t key[32])
 {
     EVP_MD_CTX *x = EVP_MD_CTX_new();
-    int ok = x && EVP_DigestInit_ex(x, EVP_sha256(), NULL) == 1;
+    /* the vectorscan version too: the key also names files on disk */
+    const char *v = hs_version();
+    int ok = x && EVP_DigestInit_ex(x, EVP_sha256(), NULL) == 1 &&
+             EVP_DigestUpdate(x, v, strlen(v) + 1) == 1;
     for (size_t i = 0; ok && i < b->npats; i++) {
         unsigned f = b->pats[i].hs_flags;
         ok = EVP_DigestUpdate(x, b->pats[i].expr, strlen(b->pats[i].expr) + 1) == 1 &&
@@ -242,6 +250,10 @@ pk_status pki_match_compile(pki_match_builder *b, pki_matcher **out, char *err, 
     int keyed = patterns_key(b, key);
     if (keyed && (m->db = cache_get(key)) != NULL)
         m->cached = 1;
+    const char *dir = keyed ? builder_option(b, "match.cache") : NULL;
+    int from_disk = 0;
+    if (!m->db && dir && (m->db = pki_hsdb_load(dir, key)) != NULL)
+        from_disk = 1;
     hs_compile_error_t *ce = NULL;
     if (!m->db && hs_compile_multi(exprs, flags, ids, (unsigned)b->npats, HS_MODE_STREAM, NULL,
                                    &m->db, &ce) != HS_SUCCESS) {
@@ -256,6 +268,8 @@ pk_status pki_match_compile(pki_match_builder *b, pki_matcher **out, char *err, 
         st = PK_E_USAGE;
         goto out;
     }
+    if (dir && !from_disk && !m->cached)
+        pki_hsdb_store(dir, key, m->db);
     if (!m->cached && keyed)
         m->cached = cache_put(key, m->db);
     if (hs_alloc_scratch(m->db, &m->proto) != HS_SUCCESS) {

@@ -2,6 +2,7 @@
 #include "report_int.h"
 
 #include "../cbom/cbom_int.h"
+#include "../geo/geo_int.h"
 
 #include <parakh/vulndb.h>
 #include <string.h>
@@ -227,6 +228,24 @@ json_t *pki_report_json_doc(const pk_scan *s, const pk_report_opts *o)
         }
         json_object_set_new(doc, "crypto", cr);
     }
+    /* endpoints by country and class (lib/geo/); without a join given, one
+     * with ccTLDs only, shown when the scan found endpoints */
+    pk_geo *own_geo = NULL;
+    const pk_geo *geo = o->geo;
+    if (!geo && pk_geo_build(s, NULL, &own_geo, NULL, 0) == PK_OK && pk_geo_count(own_geo))
+        geo = own_geo;
+    if (geo) {
+        json_t *ep = pki_geo_json(geo);
+        if (!ep) {
+            pk_geo_free(own_geo);
+            json_decref(finds);
+            json_decref(hits);
+            json_decref(doc);
+            return NULL;
+        }
+        json_object_set_new(doc, "endpoints", ep);
+    }
+    pk_geo_free(own_geo);
     json_object_set_new(doc, "findings", finds);
     json_object_set_new(doc, "limits_hit", hits);
     return doc;

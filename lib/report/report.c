@@ -2,6 +2,7 @@
 #include "report_int.h"
 
 #include <parakh/cbom.h>
+#include <parakh/geo.h>
 #include <parakh/inventory.h>
 #include <parakh/vulndb.h>
 #include <stdlib.h>
@@ -45,13 +46,14 @@ static pk_status write_cbom(const pk_scan *s, const pk_report_opts *o, FILE *out
 
 pk_finding *pki_report_findings(const pk_scan *s, const pk_report_opts *o, size_t *n, int *failed)
 {
-    const pk_finding *cf = NULL;
+    const pk_finding *cf = NULL, *gf = NULL;
     size_t nc = o ? pk_cbom_findings(o->cbom, &cf, NULL) : 0;
+    size_t ng = o ? pk_geo_findings(o->geo, &gf, NULL) : 0;
     *n = 0;
     *failed = 0;
-    if (!s->nfind && !nc)
+    if (!s->nfind && !nc && !ng)
         return NULL;
-    pk_finding *all = pki_malloc((s->nfind + nc) * sizeof *all);
+    pk_finding *all = pki_malloc((s->nfind + nc + ng) * sizeof *all);
     if (!all) {
         *failed = 1;
         return NULL;
@@ -60,8 +62,10 @@ pk_finding *pki_report_findings(const pk_scan *s, const pk_report_opts *o, size_
         memcpy(all, s->findings, s->nfind * sizeof *all);
     if (nc)
         memcpy(all + s->nfind, cf, nc * sizeof *all);
-    *n = s->nfind + nc;
-    if (nc)
+    if (ng) /* the endpoint join's (lib/geo/) */
+        memcpy(all + s->nfind + nc, gf, ng * sizeof *all);
+    *n = s->nfind + nc + ng;
+    if (nc || ng)
         qsort(all, *n, sizeof *all, pki_finding_cmp);
     return all;
 }

@@ -2,6 +2,8 @@
 #include "report_int.h"
 
 #include <parakh/cbom.h>
+
+#include "../geo/geo_int.h"
 #include <parakh/inventory.h>
 #include <parakh/vulndb.h>
 
@@ -84,6 +86,15 @@ pk_status pki_report_text(const pk_scan *s, const pk_report_opts *o, FILE *out)
                 cs.by_status[1] + cs.by_status[2] + cs.by_status[3] + cs.by_status[4] +
                     cs.by_status[5],
                 pk_cbom_policy_date(o->cbom));
+    }
+    {
+        pk_geo *own_geo = NULL; /* as in json.c: ccTLDs only when no join was given */
+        const pk_geo *geo = o->geo;
+        if (!geo && pk_geo_build(s, NULL, &own_geo, NULL, 0) == PK_OK && pk_geo_count(own_geo))
+            geo = own_geo;
+        if (geo)
+            pki_geo_text(geo, out);
+        pk_geo_free(own_geo);
     }
 
     /* Grouped by rule, most severe first: a terminal reader wants "which

@@ -8,15 +8,24 @@
 #include <string.h>
 
 #include "db_int.h"
+#include "geo_int.h"
 
 static const char *const FEEDS[] = {"osv",  "nvd",    "kev",  "epss", "csaf",
                                     "cve5", "debian", "curl", "nswg", "nist-cmvp"};
+
+/* the endpoint knowledge (geo_int.h): rows of their own tables */
+static const char *const GEO_FEEDS[] = {
+    PKI_FEED_IP_MMDB,  PKI_FEED_IP_CSV, PKI_FEED_IP_INT,       "trackers-xray",
+    "trackers-exodus", "trackers-ddg",  "trackers-disconnect", "trackers-disconnect-ent"};
 
 static const char *known_feed(const char *f)
 {
     for (size_t i = 0; f && i < sizeof FEEDS / sizeof FEEDS[0]; i++)
         if (strcmp(f, FEEDS[i]) == 0)
             return FEEDS[i];
+    for (size_t i = 0; f && i < sizeof GEO_FEEDS / sizeof GEO_FEEDS[0]; i++)
+        if (strcmp(f, GEO_FEEDS[i]) == 0)
+            return GEO_FEEDS[i];
     return NULL;
 }
 
@@ -95,7 +104,22 @@ static void imp_for(bctx *x, pki_imp *im, const char *feed)
     im->errcap = x->errcap;
 }
 
-enum { T_ADV, T_CVSS, T_RATING, T_AFF, T_ALIAS, T_CWE, T_REF, T_KEV, T_EPSS, T_CMVP, T_SOURCE };
+enum {
+    T_ADV,
+    T_CVSS,
+    T_RATING,
+    T_AFF,
+    T_ALIAS,
+    T_CWE,
+    T_REF,
+    T_KEV,
+    T_EPSS,
+    T_CMVP,
+    T_IP,
+    T_HOST,
+    T_SDK,
+    T_SOURCE
+};
 
 static const char *const SQL[] = {
     [T_ADV] = "SELECT id, feed, summary, published, modified, withdrawn FROM advisory",
@@ -111,6 +135,9 @@ static const char *const SQL[] = {
     [T_EPSS] = "SELECT cve, score, percentile FROM epss",
     [T_CMVP] = ("SELECT id, cert, vendor, module, module_type, standard, status, validated,"
                 " sunset, caveat, lab, phase, source, level FROM cmvp"),
+    [T_IP] = "SELECT feed, lo, hi, cc FROM iprange",
+    [T_HOST] = "SELECT feed, domain, owner, country, parent, categories FROM tracker_host",
+    [T_SDK] = "SELECT feed, signature, name, categories FROM tracker_sdk",
     [T_SOURCE] = "SELECT name, newest FROM source",
 };
 
@@ -118,8 +145,9 @@ static pk_status row(bctx *x, int t, sqlite3_stmt *s)
 {
     pki_imp im;
     const char *feed = NULL;
-    if (t == T_ADV || t == T_CVSS || t == T_RATING || t == T_AFF || t == T_SOURCE) {
-        feed = known_feed(col(s, t == T_SOURCE ? 0 : 1));
+    int by0 = t == T_SOURCE || t == T_IP || t == T_HOST || t == T_SDK;
+    if (t == T_ADV || t == T_CVSS || t == T_RATING || t == T_AFF || by0) {
+        feed = known_feed(col(s, by0 ? 0 : 1));
         if (!feed) {
             snprintf(x->err, x->errcap, "%s: a row of an unknown feed in table %s", x->path,
                      t == T_SOURCE ? "source" : "advisory/cvss/rating/affected");
@@ -185,6 +213,24 @@ static pk_status row(bctx *x, int t, sqlite3_stmt *s)
         x->st->records++;
         break;
     }
+    case T_IP: {
+        const void *lo = sqlite3_column_blob(s, 1), *hi = sqlite3_column_blob(s, 2);
+        if (!lo || !hi || sqlite3_column_bytes(s, 1) != 16 || sqlite3_column_bytes(s, 2) != 16) {
+            snprintf(x->err, x->errcap, "%s: an IP range that is not 16 bytes", x->path);
+            return PK_E_FEED;
+        }
+        st = pki_imp_iprange(&im, lo, hi, col(s, 3));
+        x->st->records++;
+        break;
+    }
+    case T_HOST:
+        st = pki_imp_tracker_host(&im, col(s, 1), col(s, 2), col(s, 3), col(s, 4), col(s, 5));
+        x->st->records++;
+        break;
+    case T_SDK:
+        st = pki_imp_tracker_sdk(&im, col(s, 1), col(s, 2), col(s, 3));
+        x->st->records++;
+        break;
     case T_SOURCE:
         pki_vdb_seen(x->db, feed, col(s, 1), 1);
         break;
@@ -226,7 +272,8 @@ pk_status pki_vdb_import_bundle(pk_vulndb *db, const char *path, pk_import_stats
     for (int t = T_ADV; t <= T_SOURCE && rc == PK_OK; t++) {
         if (sqlite3_prepare_v2(x.b, SQL[t], -1, &s, NULL) != SQLITE_OK) {
             /* a bundle from before the CMVP list has no such table */
-            if (t == T_CMVP && strstr(sqlite3_errmsg(x.b), "no such table"))
+            if ((t == T_CMVP || t == T_IP || t == T_HOST || t == T_SDK) &&
+                strstr(sqlite3_errmsg(x.b), "no such table"))
                 continue;
             snprintf(err, errcap, "%s: %s", path, sqlite3_errmsg(x.b));
             rc = PK_E_FEED;

@@ -18,6 +18,7 @@
 
 #include "cvss.h"
 #include "db_int.h"
+#include "geo_int.h"
 
 /* NIST CMVP modules (imp_cmvp.c, cmvp.c; docs/vulndb/cmvp.md). id is the
  * certificate number, or "ip:..." for a module in process (which has none).
@@ -58,7 +59,7 @@ static const char *const SCHEMA =
     "CREATE TABLE IF NOT EXISTS kev(cve TEXT PRIMARY KEY, vendor TEXT, product TEXT, name TEXT,"
     " date_added TEXT, due_date TEXT, ransomware TEXT, action TEXT, notes TEXT) WITHOUT ROWID;"
     "CREATE TABLE IF NOT EXISTS epss(cve TEXT PRIMARY KEY, score REAL NOT NULL,"
-    " percentile REAL NOT NULL) WITHOUT ROWID;" CMVP_SCHEMA;
+    " percentile REAL NOT NULL) WITHOUT ROWID;" CMVP_SCHEMA PKI_GEO_SCHEMA;
 
 static const char *const WRITES[ST_COUNT] = {
     [ST_TOUCH] = "INSERT OR IGNORE INTO temp.touched(id, feed) VALUES(?1, ?2)",
@@ -255,6 +256,7 @@ void pk_vulndb_close(pk_vulndb *db)
         return;
     for (int i = 0; i < ST_COUNT; i++)
         sqlite3_finalize(db->st[i]);
+    pki_geo_close(db);
     sqlite3_close(db->h);
     pki_arena_free(db->src_arena);
     pki_free(db->path);
@@ -273,7 +275,7 @@ pk_status pki_vdb_prepare_writes(pk_vulndb *db, char *err, size_t errcap)
                                 " PRIMARY KEY(id, feed)) WITHOUT ROWID; DELETE FROM temp.touched;"
                                 "CREATE TEMP TABLE IF NOT EXISTS touched_origin(origin TEXT,"
                                 " feed TEXT, PRIMARY KEY(origin, feed)) WITHOUT ROWID;"
-                                "DELETE FROM temp.touched_origin;" CMVP_SCHEMA,
+                                "DELETE FROM temp.touched_origin;" CMVP_SCHEMA PKI_GEO_SCHEMA,
                                 err, errcap);
     if (st != PK_OK)
         return st;

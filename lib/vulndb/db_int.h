@@ -38,14 +38,15 @@ struct pk_vulndb {
     char *path;
     int readonly;
     sqlite3_stmt *st[ST_COUNT];
-    int64_t gen; /* the import in progress (import_log id), 0 outside one */
+    int64_t gen;           /* the import in progress (import_log id), 0 outside one */
+    sqlite3_stmt *geo[12]; /* endpoint knowledge statements (geo_db.c, geo_lookup.c) */
     /* status() results, owned here */
     pk_vdb_source *src;
     size_t nsrc;
     pki_arena *src_arena;
     /* newest date per feed seen by the import in progress */
     struct {
-        char feed[16];
+        char feed[32]; /* "trackers-disconnect-ent" */
         char newest[32];
         uint64_t files;
     } seen[16];

@@ -18,6 +18,7 @@
 #include <unistd.h>
 
 #include "db_int.h"
+#include "geo_int.h"
 #include "imp_curl.h"
 #include "imp_nswg.h"
 
@@ -85,11 +86,14 @@ typedef enum {
     K_MANIFEST,
     K_SBOM,
     K_NSWG,
-    K_CMVP
+    K_CMVP,
+    K_TRACKERS
 } jkind;
 
 static jkind json_kind(json_t *d)
 {
+    if (pki_trackers_sniff(d))
+        return K_TRACKERS;
     if (json_is_array(d)) {
         json_t *e = json_array_get(d, 0);
         if (json_is_object(e) && json_object_get(e, "cveMetadata"))
@@ -211,6 +215,10 @@ static pk_status import_bytes(ictx *c, const char *path, const char *buf, size_t
         case K_CMVP:
             RUN("nist-cmvp", pki_import_cmvp);
 #undef RUN
+        case K_TRACKERS:
+            imp_init(c, &im, path, pki_trackers_sniff(d));
+            st = done(c, &im, pki_import_trackers(&im, d));
+            break;
         case K_MANIFEST:
             break; /* read with its parakh.db */
         case K_SBOM:
@@ -243,10 +251,15 @@ static pk_status import_bytes(ictx *c, const char *path, const char *buf, size_t
         imp_init(c, &im, path, "curl");
         return done(c, &im, pki_import_curl_csv(&im, p, (size_t)(end - p)));
     }
+    int integer = 0;
+    if (pki_ipcsv_sniff(p, (size_t)(end - p), &integer)) {
+        imp_init(c, &im, path, integer ? PKI_FEED_IP_INT : PKI_FEED_IP_CSV);
+        return done(c, &im, pki_import_ipcsv(&im, p, (size_t)(end - p), integer));
+    }
     if (explicit)
-        return ferr(
-            c, PK_E_FEED, path, "not a feed parakh knows (%s)",
-            "OSV, NVD, CVE 5, KEV, EPSS, CSAF, Debian, curl, NIST CMVP, or a parakh bundle");
+        return ferr(c, PK_E_FEED, path, "not a feed parakh knows (%s)",
+                    "OSV, NVD, CVE 5, KEV, EPSS, CSAF, Debian, curl, NIST CMVP, IP-country CSV "
+                    "or .mmdb, a tracker list, or a parakh bundle");
     c->st.skipped++;
     return PK_OK;
 }
@@ -263,6 +276,11 @@ static int sniff_debian_list(const char *p, const char *end)
 
 static pk_status import_mem(ictx *c, const char *path, const char *buf, size_t len, int explicit)
 {
+    if (pki_mmdb_sniff(buf, len)) {
+        pki_imp im;
+        imp_init(c, &im, path, PKI_FEED_IP_MMDB);
+        return done(c, &im, pki_import_mmdb(&im, buf, len));
+    }
     if (sniff_debian_list(buf, buf + len)) {
         pki_imp im;
         imp_init(c, &im, path, "debian");

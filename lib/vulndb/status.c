@@ -8,6 +8,7 @@
 #include <time.h>
 
 #include "db_int.h"
+#include "geo_int.h"
 
 void pki_vdb_now(char *buf, size_t cap)
 {
@@ -118,6 +119,8 @@ pk_status pki_vdb_update_sources(pk_vulndb *db, char *err, size_t errcap)
  * scores that have no advisories. */
 static const char *count_sql(const char *name)
 {
+    if (pki_geo_count_sql(name))
+        return pki_geo_count_sql(name);
     if (strcmp(name, "kev") == 0)
         return "SELECT count(*) FROM kev";
     if (strcmp(name, "epss") == 0)

@@ -1,5 +1,6 @@
 pk_unit_test(test_core ${CMAKE_SOURCE_DIR}/tests/unit/test_core.c)
 pk_unit_test(test_match ${CMAKE_SOURCE_DIR}/tests/unit/test_match.c)
+pk_unit_test(test_diskcache ${CMAKE_SOURCE_DIR}/tests/unit/test_diskcache.c)
 pk_script_test(docs_check ${CMAKE_SOURCE_DIR}/tests/unit/docs_check.sh unit)
 pk_unit_test(test_oom ${CMAKE_SOURCE_DIR}/tests/unit/test_oom.c)
 set_tests_properties(test_oom PROPERTIES LABELS "unit;oom")

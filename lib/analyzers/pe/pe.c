@@ -1,5 +1,6 @@
 /* The PE analyzer: glue, the malformed-structure finding and RVA mapping.
- * Parsing lives in pe_hdr.c, pe_imp.c, pe_rsrc.c and pe_sec.c; pe_comp.c
+ * Parsing lives in pe_hdr.c, pe_imp.c, pe_rsrc.c and pe_sec.c (verified by
+ * pe_sig*.c, whose init loads the trust store); pe_comp.c
  * turns the version resource into a component. */
 #include "pe_int.h"
 
@@ -95,10 +96,10 @@ static unsigned pe_claim(const pk_file *file)
 
 static pk_status pe_analyze(const void *state, void *fstate, const pk_file *file, pk_emit *out)
 {
-    (void)state;
     (void)fstate;
     pki_pe pe;
     memset(&pe, 0, sizeof pe);
+    pe.trust = state;
     pe.data = file->data;
     pe.rd = pk_rd_make(file->data);
     pe.out = out;
@@ -124,6 +125,8 @@ static pk_status pe_analyze(const void *state, void *fstate, const pk_file *file
 const pk_analyzer pki_analyzer_pe = {
     .name = "pe",
     .abi = PK_ANALYZER_ABI,
+    .init = pki_pe_sig_init,
     .claim = pe_claim,
     .analyze = pe_analyze,
+    .fini = pki_pe_sig_fini,
 };

@@ -3,8 +3,8 @@
  * pe.c is the glue; pe_hdr.c reads the DOS/COFF/optional headers, sections and
  * data directories; pe_imp.c the import, delay-import and export tables;
  * pe_rsrc.c the resource tree and VS_VERSIONINFO; pe_sec.c the Authenticode
- * certificate table. Layouts follow the "PE Format" specification (Microsoft
- * Learn, /windows/win32/debug/pe-format); section names below cite it.
+ * certificate table; pe_sig*.c verify it (pe_sig.h). Layouts follow the "PE Format" specification
+ * (Microsoft Learn, /windows/win32/debug/pe-format); section names below cite it.
  *
  * Every byte of the file is read through pk_rd. RVAs are mapped to file offsets
  * by pki_pe_rva_rd() only, which checks the section's raw bounds and the file
@@ -62,9 +62,12 @@ typedef struct pki_pe_sec {
     double entropy;
 } pki_pe_sec;
 
+struct pki_pe_trust; /* pe_sig.h: the --trust store */
+
 typedef struct pki_pe {
     pk_bytes data;
-    pk_rd rd; /* over the whole file */
+    const struct pki_pe_trust *trust; /* the analyzer's state; NULL: empty store */
+    pk_rd rd;                         /* over the whole file */
     pk_emit *out;
     pk_fact *facts; /* facts.pe; NULL if out of memory (pk_fact_* accept NULL) */
     unsigned nbad;  /* PK-PE-0007 emitted so far */
@@ -136,8 +139,11 @@ bool pki_pe_version_parse(pk_bytes b, pk_fact *out, PK_NULLABLE pki_pe_bad *bad)
  * U+FFFD. Returns the UTF-8 length. */
 size_t pki_pe_utf16_to_utf8(pk_bytes src, char *dst, size_t cap);
 
-/* pe_sec.c */
+/* pe_sec.c: the certificate table; calls pe_sig.c to verify each signature */
 void pki_pe_parse_security(pki_pe *pe);
+/* pe_sig.c: the analyzer's init and fini (the trust store, option "trust.dir") */
+pk_status pki_pe_sig_init(pk_match_reg *reg, void **state);
+void pki_pe_sig_fini(void *state);
 
 /* pe_comp.c: a component from facts.pe.version (after pki_pe_parse_resources) */
 void pki_pe_components(pki_pe *pe);

@@ -8,8 +8,9 @@
  * verified here: the facts say what the signature claims, not that it holds.
  * Nested signatures (OID 1.3.6.1.4.1.311.2.4.1) and RFC 3161 timestamp tokens
  * (1.3.6.1.4.1.311.3.3.1) in a signer's unsigned attributes are SignedData too;
- * they join a bounded work list, never a recursion. */
-#include "pe_int.h"
+ * they join a bounded work list, never a recursion. Each signature and nested
+ * signature is then verified by pe_sig.c (facts signature.signatures[]). */
+#include "pe_sig.h"
 
 #include <openssl/asn1.h>
 #include <openssl/bio.h>
@@ -269,6 +270,7 @@ void pki_pe_parse_security(pki_pe *pe)
     uint32_t size = pe->ndirs > PKI_PE_DIR_SECURITY ? pe->dir_size[PKI_PE_DIR_SECURITY] : 0;
     if (!off || !size) {
         pk_fact_set_bool(sig, "present", 0);
+        pk_fact_set_bool(pe->facts, "signed", 0);
         not_signed(pe, "no certificate table (security data directory empty)");
         return;
     }
@@ -277,6 +279,7 @@ void pki_pe_parse_security(pki_pe *pe)
     pk_fact_set_int(sig, "table_size", size);
     if (off >= pe->data.len) {
         pki_pe_malformed(pe, "certificate table", off, "starts past the end of the file");
+        pk_fact_set_bool(pe->facts, "signed", 0);
         not_signed(pe, "the certificate table lies outside the file");
         return;
     }
@@ -303,6 +306,11 @@ void pki_pe_parse_security(pki_pe *pe)
     for (unsigned i = 0; i < w->njobs; i++) /* njobs may grow while listing */
         list_certs(w, &w->jobs[i], i == 0);
     pk_fact_set_int(sig, "signed_data_count", w->njobs);
+    pk_fact *judged = any ? pk_fact_arr(sig, "signatures") : NULL;
+    for (unsigned i = 0; i < w->njobs; i++)
+        if (strcmp(w->jobs[i].role, "timestamp") != 0)
+            pki_pe_sig_verify(pe, w->jobs[i].p7, w->jobs[i].role, judged);
+    pk_fact_set_bool(pe->facts, "signed", any);
     for (unsigned i = 0; i < w->njobs; i++)
         PKCS7_free(w->jobs[i].p7);
     ASN1_OBJECT_free(w->oid_nested);

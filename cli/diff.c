@@ -1,0 +1,429 @@
+/* parakh diff: what an update changed, between two native JSON reports or
+ * two deliverables (each scanned first, as parakh scan --format json would,
+ * with the same options). Exit codes (docs/diff.md, docs/errors.md): 0
+ * nothing security-relevant got worse, 1 something did, 2 usage, 3 input
+ * or run failure, 130 interrupted. */
+#include "cli.h"
+
+#include <errno.h>
+#include <getopt.h>
+#include <parakh/decide.h>
+#include <parakh/diff.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+static pk_scan *volatile g_dscan;
+
+static void on_signal(int sig)
+{
+    (void)sig;
+    pk_scan_cancel(g_dscan); /* async-signal-safe: an atomic store */
+}
+
+static void usage(FILE *f)
+{
+    fputs("usage: parakh diff [options] OLD NEW\n"
+          "\n"
+          "What an update changed. OLD and NEW are native JSON reports (parakh scan\n"
+          "--format json) or deliverables, which are scanned first with the options below.\n"
+          "Reports: components added, removed, upgraded and downgraded; known\n"
+          "vulnerabilities fixed and introduced; files added, removed and changed;\n"
+          "hardening lost; signer changes; new capabilities, secrets and keys; endpoints\n"
+          "and countries; cryptography; and the verdict (docs/diff.md).\n"
+          "\n"
+          "options:\n"
+          "  --format FMT          text, json (docs/diff.schema.json) or markdown\n"
+          "                        (default: text)\n"
+          "  -o, --output FILE     write the diff to FILE instead of standard output\n"
+          "  --profile P           assess both with policy profile P (parakh assess) and\n"
+          "                        compare the verdicts; otherwise the verdict is compared\n"
+          "                        only when the reports carry an assessment\n"
+          "  --scan                scan OLD and NEW even if they look like reports\n"
+          "  --save-old FILE, --save-new FILE\n"
+          "                        keep the native JSON report of a scanned deliverable\n"
+          "scan options (for deliverables; as for parakh scan):\n"
+          "  --db FILE, --vex FILE, --max-db-age DAYS, --policy-date DATE, --rules PATH,\n"
+          "  --trust DIR, -j N, -q, --tmpdir DIR, --no-cache, --max-depth N,\n"
+          "  --max-total SIZE, --max-file SIZE, --max-ratio N, --max-entries N,\n"
+          "  --file-timeout SECS, --disk-reserve SIZE\n"
+          "\n"
+          "exit codes: 0 nothing security-relevant got worse; 1 something got worse\n"
+          "(a vulnerability or KEV entry introduced, a component downgraded, hardening\n"
+          "lost, a signer changed or a signature lost, a new capability, secret or key,\n"
+          "a new endpoint country, weaker cryptography, a stricter verdict); 2 usage\n"
+          "error; 3 an input could not be read or the run failed; 130 interrupted.\n",
+          f);
+}
+
+static int read_all(const char *path, char **buf, size_t *len)
+{
+    FILE *f = fopen(path, "rb");
+    if (!f) {
+        fprintf(stderr, "parakh: %s: %s\n", path, strerror(errno));
+        return EXIT_INPUT;
+    }
+    size_t cap = 1 << 16, n = 0;
+    char *b = malloc(cap);
+    while (b) {
+        n += fread(b + n, 1, cap - n, f);
+        if (n < cap)
+            break;
+        if (cap >= ((size_t)1 << 31)) {
+            fprintf(stderr, "parakh: %s: larger than 2 GiB\n", path);
+            free(b);
+            fclose(f);
+            return EXIT_INPUT;
+        }
+        char *nb = realloc(b, cap * 2);
+        if (!nb)
+            free(b);
+        b = nb;
+        cap *= 2;
+    }
+    int bad = ferror(f);
+    fclose(f);
+    if (!b || bad) {
+        fprintf(stderr, "parakh: %s: %s\n", path, b ? "read error" : "out of memory");
+        free(b);
+        return EXIT_INPUT;
+    }
+    *buf = b;
+    *len = n;
+    return EXIT_CLEAN;
+}
+
+/* A native report begins with '{' and names its schema and tool near the top;
+ * anything else (a package.json included) is a deliverable to scan. */
+static int looks_like_report(const char *path)
+{
+    char head[512];
+    FILE *f = fopen(path, "rb");
+    if (!f)
+        return 0;
+    size_t n = fread(head, 1, sizeof head - 1, f);
+    fclose(f);
+    head[n] = 0;
+    size_t i = strspn(head, " \t\r\n");
+    return head[i] == '{' && strstr(head, "\"schema_version\"") && strstr(head, "\"parakh\"");
+}
+
+/* Scans one path (cli/scanjson.c); the caller installed the signal handler. */
+static int scan_to_json(const char *path, const pk_scan_opts *so, const cli_vdb *vdb,
+                        const char *policy_date, char **buf, size_t *len)
+{
+    char *paths[1] = {(char *)path};
+    return cli_scan_json(paths, 1, so, vdb, policy_date, NULL, &g_dscan, buf, len);
+}
+
+typedef struct side {
+    const char *path, *save;
+    char *buf;
+    size_t len;
+} side;
+
+typedef struct dopts {
+    pk_scan_opts so;
+    cli_vdb vdb;
+    const char *policy_date;
+    int force_scan;
+} dopts;
+
+static int load_side(side *s, const dopts *d)
+{
+    if (!d->force_scan && looks_like_report(s->path))
+        return read_all(s->path, &s->buf, &s->len);
+    int rc = scan_to_json(s->path, &d->so, &d->vdb, d->policy_date, &s->buf, &s->len);
+    if (rc == EXIT_CLEAN && s->save) {
+        FILE *f = fopen(s->save, "w");
+        if (!f || fwrite(s->buf, 1, s->len, f) != s->len || fclose(f) != 0) {
+            fprintf(stderr, "parakh: cannot write %s: %s\n", s->save, strerror(errno));
+            return EXIT_INPUT;
+        }
+    }
+    return rc;
+}
+
+/* The verdict of profile over one report's text; NULL (reported) on failure. */
+static const char *verdict_of(const pk_profile *p, const side *s, const char *policy_date)
+{
+    char err[512] = "";
+    pk_assessment *a = NULL;
+    pk_status st = pk_assess(p, NULL, s->buf, s->len, policy_date, &a, err, sizeof err);
+    if (st != PK_OK) {
+        fprintf(stderr, "parakh: assessing %s: %s\n", s->path, err[0] ? err : pk_status_str(st));
+        return NULL;
+    }
+    const char *v = pk_verdict_str(pk_assessment_verdict(a));
+    pk_assessment_free(a);
+    return v;
+}
+
+static int write_diff(const pk_diff *df, const char *format, const char *output)
+{
+    FILE *f = output ? fopen(output, "w") : stdout;
+    if (!f) {
+        fprintf(stderr, "parakh: cannot write %s: %s\n", output, strerror(errno));
+        return EXIT_INPUT;
+    }
+    pk_status st = pk_diff_write(df, format, f);
+    if (output && fclose(f) != 0 && st == PK_OK)
+        st = PK_E_IO;
+    if (st != PK_OK) {
+        fprintf(stderr, "parakh: writing the diff failed: %s\n", pk_status_str(st));
+        return EXIT_INPUT;
+    }
+    return EXIT_CLEAN;
+}
+
+/* Options shared with parakh scan: limits and the knowledge base; 1 handled,
+ * 0 not one of them, -1 invalid (message printed). */
+static int scan_option(dopts *d, int c, const char *arg)
+{
+    uint64_t v;
+    pk_limits *l = &d->so.limits;
+    switch (c) {
+    case 300: /* --max-depth */
+        if (cli_parse_u64(arg, &v, 0) || v == 0 || v > 1024)
+            return cli_bad_value("--max-depth", arg), -1;
+        l->max_depth = (unsigned)v;
+        return 1;
+    case 301:
+        if (cli_parse_u64(arg, &v, 1) || v == 0)
+            return cli_bad_value("--max-total", arg), -1;
+        l->max_total_bytes = v;
+        return 1;
+    case 302:
+        if (cli_parse_u64(arg, &v, 1) || v == 0)
+            return cli_bad_value("--max-file", arg), -1;
+        l->max_file_bytes = v;
+        return 1;
+    case 303:
+        if (cli_parse_u64(arg, &v, 0) || v == 0 || v > 1000000)
+            return cli_bad_value("--max-ratio", arg), -1;
+        l->max_ratio = (unsigned)v;
+        return 1;
+    case 304:
+        if (cli_parse_u64(arg, &v, 0) || v == 0)
+            return cli_bad_value("--max-entries", arg), -1;
+        l->max_entries = v;
+        return 1;
+    case 305:
+        if (cli_parse_u64(arg, &v, 0) || v == 0 || v > 86400)
+            return cli_bad_value("--file-timeout", arg), -1;
+        l->file_time_ms = (unsigned)(v * 1000);
+        return 1;
+    case 306:
+        if (cli_parse_u64(arg, &v, 1))
+            return cli_bad_value("--disk-reserve", arg), -1;
+        l->disk_reserve = v;
+        return 1;
+    case 307:
+        return cli_vdb_option(&d->vdb, "--db", arg) < 0 ? -1 : 1;
+    case 308:
+        return cli_vdb_option(&d->vdb, "--vex", arg) < 0 ? -1 : 1;
+    case 309:
+        return cli_vdb_option(&d->vdb, "--max-db-age", arg) < 0 ? -1 : 1;
+    case 'j':
+        if (cli_parse_u64(arg, &v, 0) || v == 0 || v > 256)
+            return cli_bad_value("--jobs", arg), -1;
+        d->so.jobs = (unsigned)v;
+        return 1;
+    }
+    return 0;
+}
+
+int cmd_diff(int argc, char **argv)
+{
+    enum {
+        O_FORMAT = 256,
+        O_PROFILE,
+        O_SCAN,
+        O_SAVEO,
+        O_SAVEN,
+        O_POLDATE,
+        O_RULES,
+        O_TRUST,
+        O_TMPDIR,
+        O_NOCACHE
+    };
+    static const struct option opts[] = {
+        {"format", required_argument, 0, O_FORMAT},
+        {"output", required_argument, 0, 'o'},
+        {"profile", required_argument, 0, O_PROFILE},
+        {"scan", no_argument, 0, O_SCAN},
+        {"save-old", required_argument, 0, O_SAVEO},
+        {"save-new", required_argument, 0, O_SAVEN},
+        {"policy-date", required_argument, 0, O_POLDATE},
+        {"rules", required_argument, 0, O_RULES},
+        {"trust", required_argument, 0, O_TRUST},
+        {"tmpdir", required_argument, 0, O_TMPDIR},
+        {"no-cache", no_argument, 0, O_NOCACHE},
+        {"max-depth", required_argument, 0, 300},
+        {"max-total", required_argument, 0, 301},
+        {"max-file", required_argument, 0, 302},
+        {"max-ratio", required_argument, 0, 303},
+        {"max-entries", required_argument, 0, 304},
+        {"file-timeout", required_argument, 0, 305},
+        {"disk-reserve", required_argument, 0, 306},
+        {"db", required_argument, 0, 307},
+        {"vex", required_argument, 0, 308},
+        {"max-db-age", required_argument, 0, 309},
+        {"jobs", required_argument, 0, 'j'},
+        {"quiet", no_argument, 0, 'q'},
+        {"help", no_argument, 0, 'h'},
+        {0, 0, 0, 0},
+    };
+    dopts d;
+    memset(&d, 0, sizeof d);
+    pk_scan_opts_default(&d.so);
+    d.vdb.path = getenv("PARAKH_DB"); /* as parakh scan */
+    d.vdb.max_age = -1;
+    if (d.vdb.path && !*d.vdb.path)
+        d.vdb.path = NULL;
+    const char *format = "text", *output = NULL, *profile = NULL;
+    static char opt_rules[4096 + 16], opt_trust[4096 + 16];
+    static const char *aopts[4];
+    size_t naopts = 0;
+    int quiet = 0, nocache = 0, c;
+    side so = {0}, sn = {0};
+    optind = 1;
+    opterr = 0;
+    while ((c = getopt_long(argc, argv, "o:j:qh", opts, NULL)) != -1) {
+        int r = scan_option(&d, c, optarg);
+        if (r < 0)
+            return EXIT_USAGE;
+        if (r > 0)
+            continue;
+        switch (c) {
+        case O_FORMAT:
+            if (strcmp(optarg, "text") && strcmp(optarg, "json") && strcmp(optarg, "markdown"))
+                return cli_bad_value("--format", optarg);
+            format = optarg;
+            break;
+        case 'o':
+            output = optarg;
+            break;
+        case O_PROFILE:
+            profile = optarg;
+            break;
+        case O_SCAN:
+            d.force_scan = 1;
+            break;
+        case O_SAVEO:
+            so.save = optarg;
+            break;
+        case O_SAVEN:
+            sn.save = optarg;
+            break;
+        case O_POLDATE:
+            if (!pk_cbom_date_valid(optarg))
+                return cli_bad_value("--policy-date", optarg);
+            d.policy_date = optarg;
+            break;
+        case O_RULES: {
+            struct stat sb;
+            if (stat(optarg, &sb) != 0) {
+                fprintf(stderr, "parakh: --rules %s: %s\n", optarg, strerror(errno));
+                return EXIT_INPUT;
+            }
+            if (snprintf(opt_rules, sizeof opt_rules, "yara.rules=%s", optarg) >=
+                (int)sizeof opt_rules)
+                return cli_bad_value("--rules", optarg);
+            break;
+        }
+        case O_TRUST:
+            if (snprintf(opt_trust, sizeof opt_trust, "trust.dir=%s", optarg) >=
+                (int)sizeof opt_trust)
+                return cli_bad_value("--trust", optarg);
+            break;
+        case O_TMPDIR:
+            d.so.tmpdir = optarg;
+            break;
+        case O_NOCACHE:
+            nocache = 1;
+            break;
+        case 'q':
+            quiet = 1;
+            break;
+        case 'h':
+            usage(stdout);
+            return EXIT_CLEAN;
+        default:
+            if (optopt > 0 && optopt < 128)
+                fprintf(stderr, "parakh: option -%c needs a value or is unknown\n", optopt);
+            else if (optopt >= 256)
+                fprintf(stderr, "parakh: option '%s' needs a value\n", argv[optind - 1]);
+            else
+                fprintf(stderr, "parakh: unknown option '%s'\n", argv[optind - 1]);
+            return EXIT_USAGE;
+        }
+    }
+    if (argc - optind != 2) {
+        fprintf(stderr, "parakh: diff needs two inputs, OLD and NEW (see parakh diff --help)\n");
+        return EXIT_USAGE;
+    }
+    if ((d.vdb.nvex || d.vdb.max_age >= 0) && !d.vdb.path) {
+        fprintf(stderr, "parakh: --vex and --max-db-age need a database (--db)\n");
+        return EXIT_USAGE;
+    }
+    if (opt_rules[0])
+        aopts[naopts++] = opt_rules;
+    if (opt_trust[0])
+        aopts[naopts++] = opt_trust;
+    const char *cache = nocache ? NULL : cli_cache_option();
+    if (cache)
+        aopts[naopts++] = cache;
+    d.so.options = aopts;
+    d.so.noptions = naopts;
+    if (!quiet && isatty(STDERR_FILENO))
+        d.so.progress = cli_progress;
+    so.path = argv[optind];
+    sn.path = argv[optind + 1];
+    /* a bad profile should not cost two scans */
+    char err[512] = "";
+    pk_profile *prof = NULL;
+    pk_status st;
+    if (profile && (st = pk_profile_load(profile, &prof, err, sizeof err)) != PK_OK) {
+        fprintf(stderr, "parakh: --profile: %s\n", err[0] ? err : pk_status_str(st));
+        return st == PK_E_IO ? EXIT_INPUT : EXIT_USAGE;
+    }
+    int rc = EXIT_CLEAN;
+    if (d.vdb.path && d.vdb.max_age >= 0 &&
+        (rc = cli_vdb_match(&d.vdb, 1, NULL, NULL)) != EXIT_CLEAN)
+        goto out;
+    struct sigaction sa;
+    memset(&sa, 0, sizeof sa);
+    sa.sa_handler = on_signal;
+    sigemptyset(&sa.sa_mask);
+    sigaction(SIGINT, &sa, NULL);
+    sigaction(SIGTERM, &sa, NULL);
+    if ((rc = load_side(&so, &d)) != EXIT_CLEAN || (rc = load_side(&sn, &d)) != EXIT_CLEAN)
+        goto out;
+    pk_diff *df = NULL;
+    st = pk_diff_reports(so.buf, so.len, sn.buf, sn.len, so.path, sn.path, &df, err, sizeof err);
+    if (st != PK_OK) {
+        fprintf(stderr, "parakh: %s\n", err[0] ? err : pk_status_str(st));
+        rc = EXIT_INPUT;
+        goto out;
+    }
+    if (prof) {
+        const char *vo = verdict_of(prof, &so, d.policy_date),
+                   *vn = vo ? verdict_of(prof, &sn, d.policy_date) : NULL;
+        if (!vo || !vn || pk_diff_set_verdicts(df, vo, vn, profile) != PK_OK)
+            rc = EXIT_INPUT;
+    }
+    if (rc == EXIT_CLEAN)
+        rc = write_diff(df, format, output);
+    if (rc == EXIT_CLEAN && pk_diff_worse(df))
+        rc = EXIT_FAILON;
+    pk_diff_free(df);
+out:
+    free(so.buf);
+    free(sn.buf);
+    pk_profile_free(prof);
+    return rc;
+}
