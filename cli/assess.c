@@ -86,43 +86,6 @@ static int write_file(const pk_assessment *a, const char *what, const char *path
     return 0;
 }
 
-static int read_all(const char *path, char **buf, size_t *len)
-{
-    FILE *f = fopen(path, "rb");
-    if (!f) {
-        fprintf(stderr, "parakh: %s: %s\n", path, strerror(errno));
-        return EXIT_INPUT;
-    }
-    size_t cap = 1 << 20, n = 0;
-    char *b = malloc(cap);
-    while (b) {
-        n += fread(b + n, 1, cap - n, f);
-        if (n < cap)
-            break;
-        if (cap >= ((size_t)1 << 31)) {
-            fprintf(stderr, "parakh: %s: larger than 2 GiB\n", path);
-            free(b);
-            fclose(f);
-            return EXIT_INPUT;
-        }
-        char *nb = realloc(b, cap * 2);
-        if (!nb)
-            free(b);
-        b = nb;
-        cap *= 2;
-    }
-    int bad = ferror(f);
-    fclose(f);
-    if (!b || bad) {
-        fprintf(stderr, "parakh: %s: %s\n", path, b ? "read error" : "out of memory");
-        free(b);
-        return EXIT_INPUT;
-    }
-    *buf = b;
-    *len = n;
-    return EXIT_CLEAN;
-}
-
 /* Scans the paths (cli/scanjson.c) with SIGINT/SIGTERM cancelling the scan. */
 static int scan_to_json(char **paths, int npaths, const pk_scan_opts *so, const cli_vdb *vdb,
                         const char *policy_date, char **buf, size_t *len)
@@ -313,7 +276,7 @@ int cmd_assess(int argc, char **argv)
     size_t len = 0;
     int rc;
     if (report) {
-        rc = read_all(report, &buf, &len);
+        rc = cli_read_file(report, &buf, &len);
     } else {
         if (vdb.path && vdb.max_age >= 0 && (rc = cli_vdb_match(&vdb, 1, NULL, NULL)) != EXIT_CLEAN)
             goto out;

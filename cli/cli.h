@@ -66,4 +66,8 @@ int cli_scan_json(char *const *paths, int npaths, const pk_scan_opts *so, const 
                   const char *policy_date, const char *allowed, pk_scan *volatile *slot, char **buf,
                   size_t *len);
 
+/* The whole file (up to 2 GiB) into *buf (malloc'd, *len bytes; the caller
+ * frees); EXIT_INPUT with the reason printed. */
+int cli_read_file(const char *path, char **buf, size_t *len);
+
 #endif

@@ -59,43 +59,6 @@ static void usage(FILE *f)
           f);
 }
 
-static int read_all(const char *path, char **buf, size_t *len)
-{
-    FILE *f = fopen(path, "rb");
-    if (!f) {
-        fprintf(stderr, "parakh: %s: %s\n", path, strerror(errno));
-        return EXIT_INPUT;
-    }
-    size_t cap = 1 << 16, n = 0;
-    char *b = malloc(cap);
-    while (b) {
-        n += fread(b + n, 1, cap - n, f);
-        if (n < cap)
-            break;
-        if (cap >= ((size_t)1 << 31)) {
-            fprintf(stderr, "parakh: %s: larger than 2 GiB\n", path);
-            free(b);
-            fclose(f);
-            return EXIT_INPUT;
-        }
-        char *nb = realloc(b, cap * 2);
-        if (!nb)
-            free(b);
-        b = nb;
-        cap *= 2;
-    }
-    int bad = ferror(f);
-    fclose(f);
-    if (!b || bad) {
-        fprintf(stderr, "parakh: %s: %s\n", path, b ? "read error" : "out of memory");
-        free(b);
-        return EXIT_INPUT;
-    }
-    *buf = b;
-    *len = n;
-    return EXIT_CLEAN;
-}
-
 /* A native report begins with '{' and names its schema and tool near the top;
  * anything else (a package.json included) is a deliverable to scan. */
 static int looks_like_report(const char *path)
@@ -135,7 +98,7 @@ typedef struct dopts {
 static int load_side(side *s, const dopts *d)
 {
     if (!d->force_scan && looks_like_report(s->path))
-        return read_all(s->path, &s->buf, &s->len);
+        return cli_read_file(s->path, &s->buf, &s->len);
     int rc = scan_to_json(s->path, &d->so, &d->vdb, d->policy_date, &s->buf, &s->len);
     if (rc == EXIT_CLEAN && s->save) {
         FILE *f = fopen(s->save, "w");

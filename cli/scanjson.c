@@ -1,8 +1,10 @@
 /* One scan into the native JSON report in memory, with everything parakh
  * scan adds to it (vulnerabilities with --db, the CBOM, where the endpoints
  * are): what parakh assess and parakh diff read. */
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "cli.h"
 
@@ -82,4 +84,41 @@ int cli_scan_json(char *const *paths, int npaths, const pk_scan_opts *so, const 
     *slot = NULL;
     pk_scan_free(s);
     return rc;
+}
+
+int cli_read_file(const char *path, char **buf, size_t *len)
+{
+    FILE *f = fopen(path, "rb");
+    if (!f) {
+        fprintf(stderr, "parakh: %s: %s\n", path, strerror(errno));
+        return EXIT_INPUT;
+    }
+    size_t cap = 1 << 20, n = 0;
+    char *b = malloc(cap);
+    while (b) {
+        n += fread(b + n, 1, cap - n, f);
+        if (n < cap)
+            break;
+        if (cap >= ((size_t)1 << 31)) {
+            fprintf(stderr, "parakh: %s: larger than 2 GiB\n", path);
+            free(b);
+            fclose(f);
+            return EXIT_INPUT;
+        }
+        char *nb = realloc(b, cap * 2);
+        if (!nb)
+            free(b);
+        b = nb;
+        cap *= 2;
+    }
+    int bad = ferror(f);
+    fclose(f);
+    if (!b || bad) {
+        fprintf(stderr, "parakh: %s: %s\n", path, b ? "read error" : "out of memory");
+        free(b);
+        return EXIT_INPUT;
+    }
+    *buf = b;
+    *len = n;
+    return EXIT_CLEAN;
 }

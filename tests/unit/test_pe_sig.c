@@ -23,7 +23,7 @@
 extern const pk_analyzer pki_analyzer_pe;
 
 static int have_tools;
-static struct pki_pe_trust trust_ca, trust_other;
+static pki_sig_trust trust_ca, trust_other;
 static pk_analyzer an_ca, an_other;
 
 static pk_status init_ca(pk_match_reg *r, void **st)
@@ -203,8 +203,8 @@ static void test_trust_option(void **state)
     assert_non_null(b);
     pki_match_builder_options(b, opts, 1);
     assert_int_equal(pki_pe_sig_init(pki_match_builder_reg(b, 0), &st), PK_OK);
-    assert_true(((struct pki_pe_trust *)st)->given);
-    assert_int_equal(((struct pki_pe_trust *)st)->ncerts, 1);
+    assert_true(((pki_sig_trust *)st)->given);
+    assert_int_equal(((pki_sig_trust *)st)->ncerts, 1);
     pki_pe_sig_fini(st);
     /* a directory without certificates is refused */
     snprintf(opt, sizeof opt, "trust.dir=%s/nothing-here", fx_dir);

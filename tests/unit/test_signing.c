@@ -24,7 +24,7 @@ extern const pk_analyzer pki_analyzer_signing;
 
 static int have_tools, have_pkg;
 static char keyid[17];
-static pki_sgn_trust *trust_ca;
+static pki_sig_trust *trust_ca;
 static pk_analyzer an_ca;
 
 static pk_status init_ca(pk_match_reg *r, void **st)
@@ -117,7 +117,7 @@ static int build_fixtures(void **state)
     if (!b)
         return -1;
     pki_match_builder_options(b, opts, 1);
-    pk_status st = pki_sgn_trust_init(pki_match_builder_reg(b, 0), &trust_ca);
+    pk_status st = pki_sig_trust_init(pki_match_builder_reg(b, 0), &trust_ca);
     pki_match_builder_free(b);
     an_ca = pki_analyzer_signing;
     an_ca.init = init_ca;
@@ -128,7 +128,7 @@ static int build_fixtures(void **state)
 static int remove_fixtures(void **state)
 {
     (void)state;
-    pki_sgn_trust_free(trust_ca);
+    pki_sig_trust_free(trust_ca);
     if (strncmp(fx_dir, "/tmp/pk-test-signing-", 21) == 0 && !getenv("PK_KEEP_FIXTURES"))
         return fx_remove();
     return 0;

@@ -62,12 +62,12 @@ typedef struct pki_pe_sec {
     double entropy;
 } pki_pe_sec;
 
-struct pki_pe_trust; /* pe_sig.h: the --trust store */
+struct pki_sig_trust; /* lib/core/sigcheck.h: the --trust store */
 
 typedef struct pki_pe {
     pk_bytes data;
-    const struct pki_pe_trust *trust; /* the analyzer's state; NULL: empty store */
-    pk_rd rd;                         /* over the whole file */
+    const struct pki_sig_trust *trust; /* the analyzer's state; NULL: empty store */
+    pk_rd rd;                          /* over the whole file */
     pk_emit *out;
     pk_fact *facts; /* facts.pe; NULL if out of memory (pk_fact_* accept NULL) */
     unsigned nbad;  /* PK-PE-0007 emitted so far */

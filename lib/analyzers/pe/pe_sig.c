@@ -20,37 +20,15 @@
 
 pk_status pki_pe_sig_init(pk_match_reg *reg, void **state)
 {
-    struct pki_pe_trust *t = pki_calloc(1, sizeof *t);
-    if (!t)
-        return PK_E_NOMEM;
-    const char *dir = pk_reg_option(reg, "trust.dir");
-    if (dir && *dir) {
-        char err[512];
-        t->store = pki_sig_trust_load(dir, &t->ncerts, err, sizeof err);
-        if (!t->store) {
-            pk_reg_error(reg, "%s", err);
-            pki_free(t);
-            return PK_E_USAGE;
-        }
-        t->given = true;
-    } else {
-        t->store = X509_STORE_new();
-    }
-    if (!t->store) {
-        pki_free(t);
-        return PK_E_NOMEM;
-    }
+    pki_sig_trust *t = NULL;
+    pk_status st = pki_sig_trust_init(reg, &t);
     *state = t;
-    return PK_OK;
+    return st;
 }
 
 void pki_pe_sig_fini(void *state)
 {
-    struct pki_pe_trust *t = state;
-    if (!t)
-        return;
-    X509_STORE_free(t->store);
-    pki_free(t);
+    pki_sig_trust_free(state);
 }
 
 static void hex_fact(pk_fact *o, const char *key, const unsigned char *p, size_t n)
@@ -235,7 +213,7 @@ static void ts_facts(pk_fact *o, const pki_sig_ts *ts)
 
 static void chain_findings(sigctx *s, const pki_sig_chain *ch, bool by_ts, time_t at)
 {
-    const struct pki_pe_trust *tr = s->pe->trust;
+    const pki_sig_trust *tr = s->pe->trust;
     if (ch->self_signed && strcmp(ch->status, "trusted") != 0 && strcmp(ch->status, "expired") != 0)
         finding(s, "PK-PE-0011", PK_SEV_MEDIUM, s->cert_off, s->cert_len, "signer certificate",
                 "the signer's certificate is self-signed: anyone can make one with this name%s%s.",
@@ -308,7 +286,7 @@ void pki_pe_sig_verify(pki_pe *pe, PKCS7 *p7, const char *role, pk_fact *arr)
                 pki_sig_md_name(si->digest_alg->algorithm), "");
     }
 
-    const struct pki_pe_trust *tr = pe->trust;
+    const pki_sig_trust *tr = pe->trust;
     X509_STORE *store = tr ? tr->store : NULL, *tmp = NULL;
     if (!store)
         store = tmp = X509_STORE_new();

@@ -157,7 +157,7 @@ typedef struct jar {
     pk_emit *out;
     pk_status *st;
     pk_fact *facts;
-    const pki_sgn_trust *trust;
+    const pki_sig_trust *trust;
     mf man;
     const sect **byname; /* the manifest's named sections, sorted by name */
     size_t nnamed;
@@ -269,9 +269,9 @@ static void check_signer(jar *j, pk_fact *arr, const pki_zent *blk, const pki_ze
                 !sf ? "its .SF file is missing" : "it is not PKCS#7 SignedData");
         goto done;
     }
-    X509 *cert = pki_sgn_signer_cert(p7->d.sign->cert, si);
+    X509 *cert = pki_sig_find_cert(p7->d.sign->cert, si);
     char err[160];
-    bool sig_ok = pki_sgn_verify(si, cert, sf, sfn, err, sizeof err);
+    bool sig_ok = pki_sig_verify_si(si, cert, sf, sfn, err, sizeof err);
     pk_fact_set_bool(o, "signature_ok", sig_ok);
     int nid = si->digest_alg ? OBJ_obj2nid(si->digest_alg->algorithm) : NID_undef;
     pk_fact_set_str(o, "signer_digest_algorithm", nid != NID_undef ? OBJ_nid2sn(nid) : "unknown");
@@ -281,9 +281,9 @@ static void check_signer(jar *j, pk_fact *arr, const pki_zent *blk, const pki_ze
     }
     check_sf(j, o, sf, sfn, blk, bname);
     if (cert) {
-        pki_sgn_names(pk_fact_obj(o, "signer"), cert);
-        pki_sgn_chain ch;
-        pki_sgn_chain_judge(j->trust->store, cert, p7->d.sign->cert, time(NULL), &ch);
+        pki_sig_cert_facts(pk_fact_obj(o, "signer"), cert);
+        pki_sig_chain ch;
+        pki_sig_chain_check(j->trust->store, cert, p7->d.sign->cert, time(NULL), &ch);
         pk_fact_set_str(o, "chain", ch.status);
         pk_fact_set_bool(o, "expired", ch.expired);
         pk_fact_set_bool(o, "trust_store", j->trust->given);
@@ -303,7 +303,7 @@ static void check_signer(jar *j, pk_fact *arr, const pki_zent *blk, const pki_ze
             finding(j, "PK-SIG-0006", PK_SEV_MEDIUM, blk, "Jar signer %s signs with %s.", bname,
                     OBJ_nid2sn(nid));
         char c[64];
-        if (pki_sgn_attr(cert, NID_countryName, c, sizeof c))
+        if (pki_sig_subject_attr(cert, NID_countryName, c, sizeof c))
             finding(j, "PK-SIG-0007", PK_SEV_INFO, blk, "Jar signer's certificate says C=%s%s.", c,
                     "");
     }
@@ -403,7 +403,7 @@ static void check_entries(jar *j, pk_fact *jf)
     }
 }
 
-void pki_sgn_jar(pk_bytes data, const pki_sgn_trust *trust, pk_emit *out, pk_status *st)
+void pki_sgn_jar(pk_bytes data, const pki_sig_trust *trust, pk_emit *out, pk_status *st)
 {
     jar j;
     memset(&j, 0, sizeof j);

@@ -7,15 +7,15 @@
 
 static pk_status signing_init(pk_match_reg *reg, void **state)
 {
-    pki_sgn_trust *t = NULL;
-    pk_status st = pki_sgn_trust_init(reg, &t);
+    pki_sig_trust *t = NULL;
+    pk_status st = pki_sig_trust_init(reg, &t);
     *state = t;
     return st;
 }
 
 static void signing_fini(void *state)
 {
-    pki_sgn_trust_free(state);
+    pki_sig_trust_free(state);
 }
 
 static unsigned signing_claim(const pk_file *file)
@@ -30,8 +30,8 @@ static pk_status signing_analyze(const void *state, void *fstate, const pk_file 
 {
     (void)fstate;
     pk_status st = PK_OK;
-    pki_sgn_trust empty = {0};
-    const pki_sgn_trust *t = state ? state : &empty;
+    pki_sig_trust empty = {0};
+    const pki_sig_trust *t = state ? state : &empty;
     if (!t->store) {
         empty.store = X509_STORE_new();
         if (!empty.store)

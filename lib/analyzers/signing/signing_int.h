@@ -6,8 +6,8 @@
  * the jar itself: sig_zip.c reads the central directory of the mapped file
  * and inflates single members, bounded; sig_jar.c parses the manifest and the
  * signature files and judges each signer; sig_pgp.c reports the OpenPGP
- * signatures of .rpm and .deb files; sig_x509.c holds the PKCS#7 and
- * chain pieces (the pe analyzer has its own: analyzers share no code).
+ * signatures of .rpm and .deb files; the PKCS#7, chain and trust-store
+ * pieces are lib/core/sigcheck.h, shared with the pe analyzer.
  *
  * Ownership: everything here borrows the file's bytes for one analyze() call;
  * buffers come from pki_malloc and are freed before analyze() returns. The
@@ -19,6 +19,7 @@
 
 #include "../../core/core_int.h"
 #include "../../core/rd.h"
+#include "../../core/sigcheck.h"
 
 #include <openssl/pkcs7.h>
 #include <openssl/x509.h>
@@ -31,12 +32,6 @@
 #define PKI_SIG_MAX_HASHED      (512ull << 20) /* bytes inflated for entry digests, per jar */
 #define PKI_SIG_MAX_SIGNERS     8u             /* signature block files judged */
 #define PKI_SIG_MAX_ENTRY_FINDS 16u            /* PK-SIG-0001 findings per jar */
-
-typedef struct pki_sgn_trust {
-    X509_STORE *store;
-    bool given;
-    unsigned ncerts;
-} pki_sgn_trust;
 
 typedef struct pki_zent {
     const uint8_t *name;
@@ -62,28 +57,12 @@ uint8_t *pki_zip_read(const pki_zip *zip, const pki_zent *e, size_t cap, size_t 
  * *budget is decreased; false if it does not inflate or the budget ends. */
 bool pki_zip_hash(const pki_zip *zip, const pki_zent *e, void *md_ctx, uint64_t *budget);
 
-/* sig_x509.c */
-typedef struct pki_sgn_chain {
-    const char *status; /* trusted, untrusted, self-signed, expired */
-    bool expired, self_signed;
-    char error[160], time_error[96];
-} pki_sgn_chain;
-pk_status pki_sgn_trust_init(pk_match_reg *reg, pki_sgn_trust **out);
-void pki_sgn_trust_free(pki_sgn_trust *t);
-X509 *pki_sgn_signer_cert(const STACK_OF(X509) * certs, const PKCS7_SIGNER_INFO *si);
-bool pki_sgn_verify(PKCS7_SIGNER_INFO *si, X509 *signer, const unsigned char *content, size_t n,
-                    char *why, size_t whyn);
-void pki_sgn_chain_judge(X509_STORE *store, X509 *leaf, STACK_OF(X509) * untrusted, time_t at,
-                         pki_sgn_chain *out);
-void pki_sgn_names(pk_fact *o, X509 *x);
-bool pki_sgn_attr(X509 *x, int nid, char *buf, size_t n);
-
 /* sig_pgp.c: OpenPGP signatures of .rpm (signature header) and .deb
  * (_gpgorigin, _gpgbuilder members), reported, not verified */
 void pki_sgn_rpm(pk_bytes data, pk_emit *out, pk_status *st);
 void pki_sgn_deb(pk_bytes data, pk_emit *out, pk_status *st);
 
 /* sig_jar.c */
-void pki_sgn_jar(pk_bytes data, const pki_sgn_trust *trust, pk_emit *out, pk_status *st);
+void pki_sgn_jar(pk_bytes data, const pki_sig_trust *trust, pk_emit *out, pk_status *st);
 
 #endif

@@ -1,9 +1,15 @@
-/* PKCS#7 pieces for jar signatures: a SignerInfo verified by hand (RFC 2315
- * section 9.3), the chain judged with every error collected, the trust store
- * (option "trust.dir", the CLI's --trust) read from a directory, certificate
- * names. The pe analyzer has the same pieces in pe_sig_p7.c: analyzers share
- * no code, so a fix to one belongs in both. */
-#include "signing_int.h"
+/* PKCS#7 pieces every signature check needs: a SignerInfo verified by hand
+ * (RFC 2315 section 9.3: messageDigest over the content, the signature over
+ * the DER of the signed attributes as a SET OF), the chain judged with every
+ * error collected, the trust store read from a directory, certificate names.
+ *
+ * Shared by the pe (Authenticode) and signing (jar) analyzers.
+ *
+ * The SignerInfo is verified by hand rather than with PKCS7_verify so that a
+ * wrong digest, a bad signature and an untrusted chain stay three answers. */
+#include "sigcheck.h"
+
+#include "core_int.h"
 
 #include <openssl/evp.h>
 
@@ -22,7 +28,7 @@
 #define TRUST_MAX_FILES     4096u      /* files read from the trust directory */
 #define TRUST_MAX_FILE_SIZE (4u << 20) /* bytes of one trust file */
 
-X509 *pki_sgn_signer_cert(const STACK_OF(X509) * certs, const PKCS7_SIGNER_INFO *si)
+X509 *pki_sig_find_cert(const STACK_OF(X509) * certs, const PKCS7_SIGNER_INFO *si)
 {
     const PKCS7_ISSUER_AND_SERIAL *ias = si ? si->issuer_and_serial : NULL;
     if (!ias || !ias->issuer || !ias->serial)
@@ -42,8 +48,8 @@ static void why_set(char *why, size_t n, const char *msg)
         snprintf(why, n, "%s", msg);
 }
 
-bool pki_sgn_verify(PKCS7_SIGNER_INFO *si, X509 *signer, const unsigned char *content, size_t n,
-                    char *why, size_t whyn)
+bool pki_sig_verify_si(PKCS7_SIGNER_INFO *si, X509 *signer, const unsigned char *content, size_t n,
+                       char *why, size_t whyn)
 {
     why_set(why, whyn, "");
     if (!si || !si->digest_alg || !si->enc_digest) {
@@ -134,8 +140,8 @@ static int chain_verify_cb(int ok, X509_STORE_CTX *ctx)
     return 1;
 }
 
-void pki_sgn_chain_judge(X509_STORE *store, X509 *leaf, STACK_OF(X509) * untrusted, time_t at,
-                         pki_sgn_chain *out)
+void pki_sig_chain_check(X509_STORE *store, X509 *leaf, STACK_OF(X509) * untrusted, time_t at,
+                         pki_sig_chain *out)
 {
     memset(out, 0, sizeof *out);
     out->status = "untrusted";
@@ -205,7 +211,7 @@ static unsigned add_certs_from(X509_STORE *st, const char *file)
     return n;
 }
 
-static X509_STORE *trust_load(const char *path, unsigned *count, char *err, size_t errn)
+X509_STORE *pki_sig_trust_load(const char *path, unsigned *count, char *err, size_t errn)
 {
     *count = 0;
     X509_STORE *st = X509_STORE_new();
@@ -245,7 +251,7 @@ static X509_STORE *trust_load(const char *path, unsigned *count, char *err, size
     return st;
 }
 
-bool pki_sgn_attr(X509 *x, int nid, char *buf, size_t n)
+bool pki_sig_subject_attr(X509 *x, int nid, char *buf, size_t n)
 {
     const X509_NAME *name = X509_get_subject_name(x);
     int i = name ? X509_NAME_get_index_by_NID(name, nid, -1) : -1;
@@ -277,7 +283,7 @@ static void name_fact(pk_fact *o, const char *key, const X509_NAME *name)
     BIO_free(b);
 }
 
-static bool sig_time(const ASN1_TIME *t, time_t *out)
+bool pki_sig_time(const ASN1_TIME *t, time_t *out)
 {
     struct tm tm;
     memset(&tm, 0, sizeof tm);
@@ -295,7 +301,7 @@ static bool sig_time(const ASN1_TIME *t, time_t *out)
     return true;
 }
 
-static void fmt_time(time_t t, char buf[24])
+void pki_sig_fmt_time(time_t t, char buf[24])
 {
     struct tm tm;
     char tmp[80];
@@ -314,13 +320,13 @@ static void time_fact(pk_fact *o, const char *key, const ASN1_TIME *at)
 {
     time_t t;
     char buf[24];
-    if (sig_time(at, &t)) {
-        fmt_time(t, buf);
+    if (pki_sig_time(at, &t)) {
+        pki_sig_fmt_time(t, buf);
         pk_fact_set_str(o, key, buf);
     }
 }
 
-void pki_sgn_names(pk_fact *o, X509 *x)
+void pki_sig_cert_facts(pk_fact *o, X509 *x)
 {
     char buf[256];
     name_fact(o, "subject", X509_get_subject_name(x));
@@ -331,25 +337,37 @@ void pki_sgn_names(pk_fact *o, X509 *x)
         pk_fact_set_strn(o, "serial", hex, strnlen(hex, 128));
     OPENSSL_free(hex);
     BN_free(bn);
-    if (pki_sgn_attr(x, NID_commonName, buf, sizeof buf))
+    if (pki_sig_subject_attr(x, NID_commonName, buf, sizeof buf))
         pk_fact_set_str(o, "cn", buf);
-    if (pki_sgn_attr(x, NID_organizationName, buf, sizeof buf))
+    if (pki_sig_subject_attr(x, NID_organizationName, buf, sizeof buf))
         pk_fact_set_str(o, "o", buf);
-    if (pki_sgn_attr(x, NID_countryName, buf, 64))
+    if (pki_sig_subject_attr(x, NID_countryName, buf, 64))
         pk_fact_set_str(o, "c", buf);
     time_fact(o, "not_before", X509_get0_notBefore(x));
     time_fact(o, "not_after", X509_get0_notAfter(x));
 }
 
-pk_status pki_sgn_trust_init(pk_match_reg *reg, pki_sgn_trust **out)
+const char *pki_sig_md_name(const ASN1_OBJECT *alg)
 {
-    pki_sgn_trust *t = pki_calloc(1, sizeof *t);
+    int nid = alg ? OBJ_obj2nid(alg) : NID_undef;
+    return nid != NID_undef ? OBJ_nid2sn(nid) : "unknown";
+}
+
+bool pki_sig_md_weak(const ASN1_OBJECT *alg)
+{
+    int nid = alg ? OBJ_obj2nid(alg) : NID_undef;
+    return nid == NID_md5 || nid == NID_sha1 || nid == NID_md4 || nid == NID_md2;
+}
+
+pk_status pki_sig_trust_init(pk_match_reg *reg, pki_sig_trust **out)
+{
+    pki_sig_trust *t = pki_calloc(1, sizeof *t);
     if (!t)
         return PK_E_NOMEM;
     const char *dir = pk_reg_option(reg, "trust.dir");
     if (dir && *dir) {
         char err[512];
-        t->store = trust_load(dir, &t->ncerts, err, sizeof err);
+        t->store = pki_sig_trust_load(dir, &t->ncerts, err, sizeof err);
         if (!t->store) {
             pk_reg_error(reg, "%s", err);
             pki_free(t);
@@ -367,7 +385,7 @@ pk_status pki_sgn_trust_init(pk_match_reg *reg, pki_sgn_trust **out)
     return PK_OK;
 }
 
-void pki_sgn_trust_free(pki_sgn_trust *t)
+void pki_sig_trust_free(pki_sig_trust *t)
 {
     if (!t)
         return;
