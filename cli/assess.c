@@ -17,14 +17,6 @@
 
 enum { EXIT_CONDITIONS = 4 };
 
-static pk_scan *volatile g_ascan;
-
-static void on_signal(int sig)
-{
-    (void)sig;
-    pk_scan_cancel(g_ascan); /* async-signal-safe: an atomic store */
-}
-
 static void usage(FILE *f)
 {
     fprintf(f,
@@ -90,13 +82,8 @@ static int write_file(const pk_assessment *a, const char *what, const char *path
 static int scan_to_json(char **paths, int npaths, const pk_scan_opts *so, const cli_vdb *vdb,
                         const char *policy_date, char **buf, size_t *len)
 {
-    struct sigaction sa;
-    memset(&sa, 0, sizeof sa);
-    sa.sa_handler = on_signal;
-    sigemptyset(&sa.sa_mask);
-    sigaction(SIGINT, &sa, NULL);
-    sigaction(SIGTERM, &sa, NULL);
-    return cli_scan_json(paths, npaths, so, vdb, policy_date, NULL, &g_ascan, buf, len);
+    cli_catch_signals();
+    return cli_scan_json(paths, npaths, so, vdb, policy_date, NULL, buf, len);
 }
 
 int cmd_assess(int argc, char **argv)

@@ -57,14 +57,17 @@ int cmd_assess(int argc, char **argv);
 /* parakh diff (cli/diff.c): what an update changed. */
 int cmd_diff(int argc, char **argv);
 
+/* The scan running now, for the SIGINT/SIGTERM handler that
+ * cli_catch_signals installs (it cancels the scan; the temp tree is removed). */
+extern pk_scan *volatile cli_scan_running;
+void cli_catch_signals(void);
 /* Scans the paths as parakh scan --format json would (with --db: the
  * vulnerabilities; the CBOM; the endpoints' countries, --allowed-countries
  * as `allowed`, may be NULL) into *buf (malloc'd, *len bytes; the caller
- * frees). *slot holds the running scan for the caller's signal handler.
+ * frees), the scan cancellable through cli_scan_running.
  * Returns an EXIT_* code, having printed the reason. */
 int cli_scan_json(char *const *paths, int npaths, const pk_scan_opts *so, const cli_vdb *vdb,
-                  const char *policy_date, const char *allowed, pk_scan *volatile *slot, char **buf,
-                  size_t *len);
+                  const char *policy_date, const char *allowed, char **buf, size_t *len);
 
 /* The whole file (up to 2 GiB) into *buf (malloc'd, *len bytes; the caller
  * frees); EXIT_INPUT with the reason printed. */

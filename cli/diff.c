@@ -16,14 +16,6 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-static pk_scan *volatile g_dscan;
-
-static void on_signal(int sig)
-{
-    (void)sig;
-    pk_scan_cancel(g_dscan); /* async-signal-safe: an atomic store */
-}
-
 static void usage(FILE *f)
 {
     fputs("usage: parakh diff [options] OLD NEW\n"
@@ -79,7 +71,7 @@ static int scan_to_json(const char *path, const pk_scan_opts *so, const cli_vdb 
                         const char *policy_date, char **buf, size_t *len)
 {
     char *paths[1] = {(char *)path};
-    return cli_scan_json(paths, 1, so, vdb, policy_date, NULL, &g_dscan, buf, len);
+    return cli_scan_json(paths, 1, so, vdb, policy_date, NULL, buf, len);
 }
 
 typedef struct side {
@@ -358,12 +350,7 @@ int cmd_diff(int argc, char **argv)
     if (d.vdb.path && d.vdb.max_age >= 0 &&
         (rc = cli_vdb_match(&d.vdb, 1, NULL, NULL)) != EXIT_CLEAN)
         goto out;
-    struct sigaction sa;
-    memset(&sa, 0, sizeof sa);
-    sa.sa_handler = on_signal;
-    sigemptyset(&sa.sa_mask);
-    sigaction(SIGINT, &sa, NULL);
-    sigaction(SIGTERM, &sa, NULL);
+    cli_catch_signals();
     if ((rc = load_side(&so, &d)) != EXIT_CLEAN || (rc = load_side(&sn, &d)) != EXIT_CLEAN)
         goto out;
     pk_diff *df = NULL;

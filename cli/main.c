@@ -11,14 +11,6 @@
 #include <string.h>
 #include <unistd.h>
 
-static pk_scan *volatile g_scan;
-
-static void on_signal(int sig)
-{
-    (void)sig;
-    pk_scan_cancel(g_scan); /* async-signal-safe: an atomic store */
-}
-
 static void usage(FILE *f)
 {
     fprintf(f,
@@ -458,24 +450,19 @@ static int cmd_scan(int argc, char **argv, int sbom)
             return EXIT_INPUT;
         }
     }
-    g_scan = s;
-    struct sigaction sa;
-    memset(&sa, 0, sizeof sa);
-    sa.sa_handler = on_signal;
-    sigemptyset(&sa.sa_mask);
-    sigaction(SIGINT, &sa, NULL);
-    sigaction(SIGTERM, &sa, NULL);
+    cli_scan_running = s;
+    cli_catch_signals();
     st = pk_scan_run(s);
     cli_progress_end();
     if (st == PK_E_CANCELED) {
         fprintf(stderr, "parakh: interrupted; temporary files removed\n");
-        g_scan = NULL;
+        cli_scan_running = NULL;
         pk_scan_free(s);
         return EXIT_INTERRUPTED;
     }
     if (st != PK_OK) {
         fprintf(stderr, "parakh: %s\n", pk_scan_errmsg(s));
-        g_scan = NULL;
+        cli_scan_running = NULL;
         pk_scan_free(s);
         return EXIT_INPUT;
     }
@@ -532,7 +519,7 @@ static int cmd_scan(int argc, char **argv, int sbom)
     pk_cbom_free(job.cbom);
     pk_vulns_free(job.vulns);
     pk_inventory_free(inv);
-    g_scan = NULL;
+    cli_scan_running = NULL;
     pk_scan_free(s);
     return rc;
 }

@@ -2,15 +2,33 @@
  * scan adds to it (vulnerabilities with --db, the CBOM, where the endpoints
  * are): what parakh assess and parakh diff read. */
 #include <errno.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "cli.h"
 
+pk_scan *volatile cli_scan_running;
+
+static void on_signal(int sig)
+{
+    (void)sig;
+    pk_scan_cancel(cli_scan_running); /* async-signal-safe: an atomic store */
+}
+
+void cli_catch_signals(void)
+{
+    struct sigaction sa;
+    memset(&sa, 0, sizeof sa);
+    sa.sa_handler = on_signal;
+    sigemptyset(&sa.sa_mask);
+    sigaction(SIGINT, &sa, NULL);
+    sigaction(SIGTERM, &sa, NULL);
+}
+
 int cli_scan_json(char *const *paths, int npaths, const pk_scan_opts *so, const cli_vdb *vdb,
-                  const char *policy_date, const char *allowed, pk_scan *volatile *slot, char **buf,
-                  size_t *len)
+                  const char *policy_date, const char *allowed, char **buf, size_t *len)
 {
     pk_scan *s = NULL;
     pk_status st = pk_scan_new(so, &s);
@@ -24,7 +42,7 @@ int cli_scan_json(char *const *paths, int npaths, const pk_scan_opts *so, const 
             pk_scan_free(s);
             return EXIT_INPUT;
         }
-    *slot = s; /* the caller's signal handler cancels through it */
+    cli_scan_running = s; /* SIGINT/SIGTERM cancel it (cli_catch_signals) */
     st = pk_scan_run(s);
     cli_progress_end();
     if (st != PK_OK) {
@@ -32,7 +50,7 @@ int cli_scan_json(char *const *paths, int npaths, const pk_scan_opts *so, const 
             fprintf(stderr, "parakh: interrupted; temporary files removed\n");
         else
             fprintf(stderr, "parakh: %s\n", pk_scan_errmsg(s));
-        *slot = NULL;
+        cli_scan_running = NULL;
         pk_scan_free(s);
         return st == PK_E_CANCELED ? EXIT_INTERRUPTED : EXIT_INPUT;
     }
@@ -81,7 +99,7 @@ int cli_scan_json(char *const *paths, int npaths, const pk_scan_opts *so, const 
     pk_cbom_free(job.cbom);
     pk_vulns_free(job.vulns);
     pk_inventory_free(inv);
-    *slot = NULL;
+    cli_scan_running = NULL;
     pk_scan_free(s);
     return rc;
 }
