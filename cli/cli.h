@@ -22,6 +22,10 @@ typedef struct out_job {
 /* Writes to path (through a temporary name: an existing report is replaced
  * only by a complete one), or stdout when path is NULL; 0 or -1 (reported). */
 int cli_write_report(const out_job *j, const char *path);
+/* Writes path through a temporary name beside it (renamed when fn returns
+ * PK_OK and the file closed cleanly, removed otherwise), so an existing file
+ * is replaced only by a complete one; 0 or -1 (reported). */
+int cli_write_atomic(const char *path, pk_status (*fn)(const void *ctx, FILE *f), const void *ctx);
 int cli_bad_value(const char *opt, const char *val);
 /* Parses a non-negative decimal, with K/M/G/T when size_suffix. */
 int cli_parse_u64(const char *s, uint64_t *out, int size_suffix);
@@ -69,6 +73,64 @@ void cli_catch_signals(void);
 int cli_scan_json(char *const *paths, int npaths, const pk_scan_opts *so, const cli_vdb *vdb,
                   const char *policy_date, const char *allowed, char **buf, size_t *len);
 
+/* The scan options of every scanning command (scan, sbom, assess, diff),
+ * parsed in one place (cli/scanargs.c). A command splices CLI_SCAN_LONGOPTS
+ * into its getopt_long table (with "j:q" among its short options), passes
+ * every option to cli_scanargs_option() first, then calls
+ * cli_scanargs_finish() before scanning with .so and .vdb. */
+enum {
+    CLI_O_TMPDIR = 1000,
+    CLI_O_DB,
+    CLI_O_VEX,
+    CLI_O_MAXAGE,
+    CLI_O_POLDATE,
+    CLI_O_RULES,
+    CLI_O_TRUST,
+    CLI_O_NOCACHE,
+    CLI_O_DEPTH, /* the limits, CLI_O_DEPTH..CLI_O_RESERVE */
+    CLI_O_TOTAL,
+    CLI_O_FILE,
+    CLI_O_RATIO,
+    CLI_O_ENTRIES,
+    CLI_O_TIMEOUT,
+    CLI_O_RESERVE,
+};
+#define CLI_SCAN_LONGOPTS                                                                          \
+    {"jobs", required_argument, 0, 'j'}, {"quiet", no_argument, 0, 'q'},                           \
+        {"tmpdir", required_argument, 0, CLI_O_TMPDIR}, {"db", required_argument, 0, CLI_O_DB},    \
+        {"vex", required_argument, 0, CLI_O_VEX},                                                  \
+        {"max-db-age", required_argument, 0, CLI_O_MAXAGE},                                        \
+        {"policy-date", required_argument, 0, CLI_O_POLDATE},                                      \
+        {"rules", required_argument, 0, CLI_O_RULES},                                              \
+        {"trust", required_argument, 0, CLI_O_TRUST}, {"no-cache", no_argument, 0, CLI_O_NOCACHE}, \
+        {"max-depth", required_argument, 0, CLI_O_DEPTH},                                          \
+        {"max-total", required_argument, 0, CLI_O_TOTAL},                                          \
+        {"max-file", required_argument, 0, CLI_O_FILE},                                            \
+        {"max-ratio", required_argument, 0, CLI_O_RATIO},                                          \
+        {"max-entries", required_argument, 0, CLI_O_ENTRIES},                                      \
+        {"file-timeout", required_argument, 0, CLI_O_TIMEOUT},                                     \
+    {                                                                                              \
+        "disk-reserve", required_argument, 0, CLI_O_RESERVE                                        \
+    }
+typedef struct cli_scanargs {
+    pk_scan_opts so; /* .options point into this struct: do not copy it after finish */
+    cli_vdb vdb;
+    const char *policy_date; /* --policy-date, NULL: today */
+    int quiet, nocache;
+    int used; /* a scan-only option was given (a limit, --db, --vex, --rules, --trust) */
+    char rules[4096 + 16], trust[4096 + 16], epdb[4096 + 16];
+    const char *aopts[8];
+    size_t naopts;
+} cli_scanargs;
+void cli_scanargs_init(cli_scanargs *a);
+/* 1 if c was a scan option (valid), 0 if it is not one, or -(EXIT_* code)
+ * when its value is invalid (message printed). */
+int cli_scanargs_option(cli_scanargs *a, int c, const char *arg);
+/* Checks the combination and fills so.options/progress; EXIT_* (printed). */
+int cli_scanargs_finish(cli_scanargs *a);
+/* The message for getopt_long's '?' (unknown option or missing value);
+ * returns EXIT_USAGE. */
+int cli_getopt_error(char **argv);
 /* The whole file (up to 2 GiB) into *buf (malloc'd, *len bytes; the caller
  * frees); EXIT_INPUT with the reason printed. */
 int cli_read_file(const char *path, char **buf, size_t *len);

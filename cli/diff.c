@@ -81,9 +81,7 @@ typedef struct side {
 } side;
 
 typedef struct dopts {
-    pk_scan_opts so;
-    cli_vdb vdb;
-    const char *policy_date;
+    cli_scanargs sa;
     int force_scan;
 } dopts;
 
@@ -91,7 +89,7 @@ static int load_side(side *s, const dopts *d)
 {
     if (!d->force_scan && looks_like_report(s->path))
         return cli_read_file(s->path, &s->buf, &s->len);
-    int rc = scan_to_json(s->path, &d->so, &d->vdb, d->policy_date, &s->buf, &s->len);
+    int rc = scan_to_json(s->path, &d->sa.so, &d->sa.vdb, d->sa.policy_date, &s->buf, &s->len);
     if (rc == EXIT_CLEAN && s->save) {
         FILE *f = fopen(s->save, "w");
         if (!f || fwrite(s->buf, 1, s->len, f) != s->len || fclose(f) != 0) {
@@ -134,63 +132,6 @@ static int write_diff(const pk_diff *df, const char *format, const char *output)
     return EXIT_CLEAN;
 }
 
-/* Options shared with parakh scan: limits and the knowledge base; 1 handled,
- * 0 not one of them, -1 invalid (message printed). */
-static int scan_option(dopts *d, int c, const char *arg)
-{
-    uint64_t v;
-    pk_limits *l = &d->so.limits;
-    switch (c) {
-    case 300: /* --max-depth */
-        if (cli_parse_u64(arg, &v, 0) || v == 0 || v > 1024)
-            return cli_bad_value("--max-depth", arg), -1;
-        l->max_depth = (unsigned)v;
-        return 1;
-    case 301:
-        if (cli_parse_u64(arg, &v, 1) || v == 0)
-            return cli_bad_value("--max-total", arg), -1;
-        l->max_total_bytes = v;
-        return 1;
-    case 302:
-        if (cli_parse_u64(arg, &v, 1) || v == 0)
-            return cli_bad_value("--max-file", arg), -1;
-        l->max_file_bytes = v;
-        return 1;
-    case 303:
-        if (cli_parse_u64(arg, &v, 0) || v == 0 || v > 1000000)
-            return cli_bad_value("--max-ratio", arg), -1;
-        l->max_ratio = (unsigned)v;
-        return 1;
-    case 304:
-        if (cli_parse_u64(arg, &v, 0) || v == 0)
-            return cli_bad_value("--max-entries", arg), -1;
-        l->max_entries = v;
-        return 1;
-    case 305:
-        if (cli_parse_u64(arg, &v, 0) || v == 0 || v > 86400)
-            return cli_bad_value("--file-timeout", arg), -1;
-        l->file_time_ms = (unsigned)(v * 1000);
-        return 1;
-    case 306:
-        if (cli_parse_u64(arg, &v, 1))
-            return cli_bad_value("--disk-reserve", arg), -1;
-        l->disk_reserve = v;
-        return 1;
-    case 307:
-        return cli_vdb_option(&d->vdb, "--db", arg) < 0 ? -1 : 1;
-    case 308:
-        return cli_vdb_option(&d->vdb, "--vex", arg) < 0 ? -1 : 1;
-    case 309:
-        return cli_vdb_option(&d->vdb, "--max-db-age", arg) < 0 ? -1 : 1;
-    case 'j':
-        if (cli_parse_u64(arg, &v, 0) || v == 0 || v > 256)
-            return cli_bad_value("--jobs", arg), -1;
-        d->so.jobs = (unsigned)v;
-        return 1;
-    }
-    return 0;
-}
-
 int cmd_diff(int argc, char **argv)
 {
     enum {
@@ -199,11 +140,6 @@ int cmd_diff(int argc, char **argv)
         O_SCAN,
         O_SAVEO,
         O_SAVEN,
-        O_POLDATE,
-        O_RULES,
-        O_TRUST,
-        O_TMPDIR,
-        O_NOCACHE
     };
     static const struct option opts[] = {
         {"format", required_argument, 0, O_FORMAT},
@@ -212,45 +148,22 @@ int cmd_diff(int argc, char **argv)
         {"scan", no_argument, 0, O_SCAN},
         {"save-old", required_argument, 0, O_SAVEO},
         {"save-new", required_argument, 0, O_SAVEN},
-        {"policy-date", required_argument, 0, O_POLDATE},
-        {"rules", required_argument, 0, O_RULES},
-        {"trust", required_argument, 0, O_TRUST},
-        {"tmpdir", required_argument, 0, O_TMPDIR},
-        {"no-cache", no_argument, 0, O_NOCACHE},
-        {"max-depth", required_argument, 0, 300},
-        {"max-total", required_argument, 0, 301},
-        {"max-file", required_argument, 0, 302},
-        {"max-ratio", required_argument, 0, 303},
-        {"max-entries", required_argument, 0, 304},
-        {"file-timeout", required_argument, 0, 305},
-        {"disk-reserve", required_argument, 0, 306},
-        {"db", required_argument, 0, 307},
-        {"vex", required_argument, 0, 308},
-        {"max-db-age", required_argument, 0, 309},
-        {"jobs", required_argument, 0, 'j'},
-        {"quiet", no_argument, 0, 'q'},
         {"help", no_argument, 0, 'h'},
+        CLI_SCAN_LONGOPTS,
         {0, 0, 0, 0},
     };
     dopts d;
     memset(&d, 0, sizeof d);
-    pk_scan_opts_default(&d.so);
-    d.vdb.path = getenv("PARAKH_DB"); /* as parakh scan */
-    d.vdb.max_age = -1;
-    if (d.vdb.path && !*d.vdb.path)
-        d.vdb.path = NULL;
+    cli_scanargs_init(&d.sa);
     const char *format = "text", *output = NULL, *profile = NULL;
-    static char opt_rules[4096 + 16], opt_trust[4096 + 16];
-    static const char *aopts[4];
-    size_t naopts = 0;
-    int quiet = 0, nocache = 0, c;
+    int c;
     side so = {0}, sn = {0};
     optind = 1;
     opterr = 0;
     while ((c = getopt_long(argc, argv, "o:j:qh", opts, NULL)) != -1) {
-        int r = scan_option(&d, c, optarg);
+        int r = cli_scanargs_option(&d.sa, c, optarg);
         if (r < 0)
-            return EXIT_USAGE;
+            return -r;
         if (r > 0)
             continue;
         switch (c) {
@@ -274,68 +187,20 @@ int cmd_diff(int argc, char **argv)
         case O_SAVEN:
             sn.save = optarg;
             break;
-        case O_POLDATE:
-            if (!pk_cbom_date_valid(optarg))
-                return cli_bad_value("--policy-date", optarg);
-            d.policy_date = optarg;
-            break;
-        case O_RULES: {
-            struct stat sb;
-            if (stat(optarg, &sb) != 0) {
-                fprintf(stderr, "parakh: --rules %s: %s\n", optarg, strerror(errno));
-                return EXIT_INPUT;
-            }
-            if (snprintf(opt_rules, sizeof opt_rules, "yara.rules=%s", optarg) >=
-                (int)sizeof opt_rules)
-                return cli_bad_value("--rules", optarg);
-            break;
-        }
-        case O_TRUST:
-            if (snprintf(opt_trust, sizeof opt_trust, "trust.dir=%s", optarg) >=
-                (int)sizeof opt_trust)
-                return cli_bad_value("--trust", optarg);
-            break;
-        case O_TMPDIR:
-            d.so.tmpdir = optarg;
-            break;
-        case O_NOCACHE:
-            nocache = 1;
-            break;
-        case 'q':
-            quiet = 1;
-            break;
         case 'h':
             usage(stdout);
             return EXIT_CLEAN;
         default:
-            if (optopt > 0 && optopt < 128)
-                fprintf(stderr, "parakh: option -%c needs a value or is unknown\n", optopt);
-            else if (optopt >= 256)
-                fprintf(stderr, "parakh: option '%s' needs a value\n", argv[optind - 1]);
-            else
-                fprintf(stderr, "parakh: unknown option '%s'\n", argv[optind - 1]);
-            return EXIT_USAGE;
+            return cli_getopt_error(argv);
         }
     }
     if (argc - optind != 2) {
         fprintf(stderr, "parakh: diff needs two inputs, OLD and NEW (see parakh diff --help)\n");
         return EXIT_USAGE;
     }
-    if ((d.vdb.nvex || d.vdb.max_age >= 0) && !d.vdb.path) {
-        fprintf(stderr, "parakh: --vex and --max-db-age need a database (--db)\n");
-        return EXIT_USAGE;
-    }
-    if (opt_rules[0])
-        aopts[naopts++] = opt_rules;
-    if (opt_trust[0])
-        aopts[naopts++] = opt_trust;
-    const char *cache = nocache ? NULL : cli_cache_option();
-    if (cache)
-        aopts[naopts++] = cache;
-    d.so.options = aopts;
-    d.so.noptions = naopts;
-    if (!quiet && isatty(STDERR_FILENO))
-        d.so.progress = cli_progress;
+    int frc = cli_scanargs_finish(&d.sa);
+    if (frc != EXIT_CLEAN)
+        return frc;
     so.path = argv[optind];
     sn.path = argv[optind + 1];
     /* a bad profile should not cost two scans */
@@ -347,8 +212,8 @@ int cmd_diff(int argc, char **argv)
         return st == PK_E_IO ? EXIT_INPUT : EXIT_USAGE;
     }
     int rc = EXIT_CLEAN;
-    if (d.vdb.path && d.vdb.max_age >= 0 &&
-        (rc = cli_vdb_match(&d.vdb, 1, NULL, NULL)) != EXIT_CLEAN)
+    if (d.sa.vdb.path && d.sa.vdb.max_age >= 0 &&
+        (rc = cli_vdb_match(&d.sa.vdb, 1, NULL, NULL)) != EXIT_CLEAN)
         goto out;
     cli_catch_signals();
     if ((rc = load_side(&so, &d)) != EXIT_CLEAN || (rc = load_side(&sn, &d)) != EXIT_CLEAN)
@@ -361,8 +226,8 @@ int cmd_diff(int argc, char **argv)
         goto out;
     }
     if (prof) {
-        const char *vo = verdict_of(prof, &so, d.policy_date),
-                   *vn = vo ? verdict_of(prof, &sn, d.policy_date) : NULL;
+        const char *vo = verdict_of(prof, &so, d.sa.policy_date),
+                   *vn = vo ? verdict_of(prof, &sn, d.sa.policy_date) : NULL;
         if (!vo || !vn || pk_diff_set_verdicts(df, vo, vn, profile) != PK_OK)
             rc = EXIT_INPUT;
     }

@@ -24,6 +24,8 @@ static void usage(FILE *f)
             "                                             deliverables; parakh diff --help)\n"
             "       parakh db import|status|export ...   (the vulnerability database;\n"
             "                                             parakh db --help)\n"
+            "       parakh lab keygen | root keygen|accredit|suspend | certify | verify\n"
+            "                                            (certificates; docs/certificate.md)\n"
             "       parakh version\n"
             "\n"
             "Takes each PATH (a file, a directory or any archive) apart safely and reports\n"
@@ -131,19 +133,9 @@ static pk_status write_out(const out_job *j, FILE *f)
     return pk_inventory_write(j->inv, &so, f);
 }
 
-/* Writes the report to FILE through a temporary name, so an existing report
- * is replaced only by a complete one. */
-int cli_write_report(const out_job *j, const char *path)
+int cli_write_atomic(const char *path, pk_status (*fn)(const void *ctx, FILE *f), const void *ctx)
 {
-    if (!path) {
-        pk_status st = write_out(j, stdout);
-        if (st != PK_OK) {
-            fprintf(stderr, "parakh: writing the report failed: %s\n", pk_status_str(st));
-            return -1;
-        }
-        return 0;
-    }
-    size_t n = strlen(path) + 16;
+    size_t n = strlen(path) + 24;
     char *tmp = malloc(n);
     if (!tmp)
         return -1;
@@ -154,7 +146,7 @@ int cli_write_report(const out_job *j, const char *path)
         free(tmp);
         return -1;
     }
-    pk_status st = write_out(j, f);
+    pk_status st = fn(ctx, f);
     if (fclose(f) != 0 && st == PK_OK)
         st = PK_E_IO;
     if (st != PK_OK || rename(tmp, path) != 0) {
@@ -166,6 +158,24 @@ int cli_write_report(const out_job *j, const char *path)
     }
     free(tmp);
     return 0;
+}
+
+static pk_status write_job(const void *ctx, FILE *f)
+{
+    return write_out(ctx, f);
+}
+
+int cli_write_report(const out_job *j, const char *path)
+{
+    if (!path) {
+        pk_status st = write_out(j, stdout);
+        if (st != PK_OK) {
+            fprintf(stderr, "parakh: writing the report failed: %s\n", pk_status_str(st));
+            return -1;
+        }
+        return 0;
+    }
+    return cli_write_atomic(path, write_job, j);
 }
 
 /* parakh sbom --input: an SBOM made elsewhere, re-read and written again. */
@@ -191,21 +201,6 @@ static int cmd_scan(int argc, char **argv, int sbom)
         O_REPRO,
         O_INPUT,
         O_FAILON,
-        O_TMPDIR,
-        O_DEPTH,
-        O_TOTAL,
-        O_FILE,
-        O_RATIO,
-        O_ENTRIES,
-        O_TIMEOUT,
-        O_RESERVE,
-        O_DB,
-        O_VEX,
-        O_MAXAGE,
-        O_POLDATE,
-        O_RULES,
-        O_TRUST,
-        O_NOCACHE,
         O_ALLOWED,
     };
     static const struct option opts[] = {
@@ -214,47 +209,26 @@ static int cmd_scan(int argc, char **argv, int sbom)
         {"input", required_argument, 0, O_INPUT},
         {"output", required_argument, 0, 'o'},
         {"fail-on", required_argument, 0, O_FAILON},
-        {"jobs", required_argument, 0, 'j'},
-        {"quiet", no_argument, 0, 'q'},
-        {"tmpdir", required_argument, 0, O_TMPDIR},
-        {"max-depth", required_argument, 0, O_DEPTH},
-        {"max-total", required_argument, 0, O_TOTAL},
-        {"max-file", required_argument, 0, O_FILE},
-        {"max-ratio", required_argument, 0, O_RATIO},
-        {"max-entries", required_argument, 0, O_ENTRIES},
-        {"file-timeout", required_argument, 0, O_TIMEOUT},
-        {"disk-reserve", required_argument, 0, O_RESERVE},
-        {"db", required_argument, 0, O_DB},
-        {"vex", required_argument, 0, O_VEX},
-        {"max-db-age", required_argument, 0, O_MAXAGE},
-        {"policy-date", required_argument, 0, O_POLDATE},
-        {"rules", required_argument, 0, O_RULES},
-        {"trust", required_argument, 0, O_TRUST},
-        {"no-cache", no_argument, 0, O_NOCACHE},
         {"allowed-countries", required_argument, 0, O_ALLOWED},
         {"help", no_argument, 0, 'h'},
+        CLI_SCAN_LONGOPTS,
         {0, 0, 0, 0},
     };
-    pk_scan_opts so;
-    pk_scan_opts_default(&so);
+    cli_scanargs sa;
+    cli_scanargs_init(&sa);
     const char *format = sbom ? "cyclonedx" : "text", *output = NULL, *input = NULL;
-    const char *policy_date = NULL;
     const char *allowed = NULL; /* --allowed-countries */
-    /* analyzer options (pk_scan_opts.options): "yara.rules=DIR" */
-    static char opt_rules[4096 + 16];
-    static char opt_trust[4096 + 16]; /* "trust.dir=DIR" (--trust) */
-    static const char *aopts[8];
-    size_t naopts = 0;
-    int quiet = 0, have_fail = 0, repro = 0, nocache = 0;
+    int have_fail = 0, repro = 0;
     pk_severity fail_on = PK_SEV_CRITICAL;
-    cli_vdb vdb = {.path = getenv("PARAKH_DB"), .max_age = -1};
-    if (vdb.path && !*vdb.path)
-        vdb.path = NULL;
-    uint64_t v;
     int c;
     optind = 1;
     opterr = 0;
     while ((c = getopt_long(argc, argv, "o:j:qh", opts, NULL)) != -1) {
+        int r = cli_scanargs_option(&sa, c, optarg);
+        if (r < 0)
+            return -r;
+        if (r > 0)
+            continue;
         switch (c) {
         case O_FORMAT:
             if (!pk_report_known(optarg)) {
@@ -286,92 +260,6 @@ static int cmd_scan(int argc, char **argv, int sbom)
                 return cli_bad_value("--fail-on", optarg);
             }
             break;
-        case 'j':
-            if (cli_parse_u64(optarg, &v, 0) || v == 0 || v > 256)
-                return cli_bad_value("--jobs", optarg);
-            so.jobs = (unsigned)v;
-            break;
-        case 'q':
-            quiet = 1;
-            break;
-        case O_TMPDIR:
-            so.tmpdir = optarg;
-            break;
-        case O_DEPTH:
-            if (cli_parse_u64(optarg, &v, 0) || v == 0 || v > 1024)
-                return cli_bad_value("--max-depth", optarg);
-            so.limits.max_depth = (unsigned)v;
-            break;
-        case O_TOTAL:
-            if (cli_parse_u64(optarg, &v, 1) || v == 0)
-                return cli_bad_value("--max-total", optarg);
-            so.limits.max_total_bytes = v;
-            break;
-        case O_FILE:
-            if (cli_parse_u64(optarg, &v, 1) || v == 0)
-                return cli_bad_value("--max-file", optarg);
-            so.limits.max_file_bytes = v;
-            break;
-        case O_RATIO:
-            if (cli_parse_u64(optarg, &v, 0) || v == 0 || v > 1000000)
-                return cli_bad_value("--max-ratio", optarg);
-            so.limits.max_ratio = (unsigned)v;
-            break;
-        case O_ENTRIES:
-            if (cli_parse_u64(optarg, &v, 0) || v == 0)
-                return cli_bad_value("--max-entries", optarg);
-            so.limits.max_entries = v;
-            break;
-        case O_TIMEOUT:
-            if (cli_parse_u64(optarg, &v, 0) || v == 0 || v > 86400)
-                return cli_bad_value("--file-timeout", optarg);
-            so.limits.file_time_ms = (unsigned)(v * 1000);
-            break;
-        case O_RESERVE:
-            if (cli_parse_u64(optarg, &v, 1))
-                return cli_bad_value("--disk-reserve", optarg);
-            so.limits.disk_reserve = v;
-            break;
-        case O_DB:
-            if (cli_vdb_option(&vdb, "--db", optarg) < 0)
-                return EXIT_USAGE;
-            break;
-        case O_VEX:
-            if (cli_vdb_option(&vdb, "--vex", optarg) < 0)
-                return EXIT_USAGE;
-            break;
-        case O_MAXAGE:
-            if (cli_vdb_option(&vdb, "--max-db-age", optarg) < 0)
-                return EXIT_USAGE;
-            break;
-        case O_RULES: {
-            struct stat sb;
-            if (stat(optarg, &sb) != 0) {
-                fprintf(stderr, "parakh: --rules %s: %s\n", optarg, strerror(errno));
-                return EXIT_INPUT;
-            }
-            if (snprintf(opt_rules, sizeof opt_rules, "yara.rules=%s", optarg) >=
-                (int)sizeof opt_rules)
-                return cli_bad_value("--rules", optarg);
-            if (naopts < sizeof aopts / sizeof aopts[0])
-                aopts[naopts++] = opt_rules;
-            break;
-        }
-        case O_TRUST:
-            if (snprintf(opt_trust, sizeof opt_trust, "trust.dir=%s", optarg) >=
-                (int)sizeof opt_trust)
-                return cli_bad_value("--trust", optarg);
-            if (naopts < sizeof aopts / sizeof aopts[0])
-                aopts[naopts++] = opt_trust;
-            break;
-        case O_NOCACHE:
-            nocache = 1;
-            break;
-        case O_POLDATE:
-            if (!pk_cbom_date_valid(optarg))
-                return cli_bad_value("--policy-date", optarg);
-            policy_date = optarg;
-            break;
         case O_ALLOWED: {
             char why[160];
             if (!pk_geo_allowed_valid(optarg, why, sizeof why)) {
@@ -384,16 +272,8 @@ static int cmd_scan(int argc, char **argv, int sbom)
         case 'h':
             usage(stdout);
             return EXIT_CLEAN;
-        case '?':
         default:
-            /* optopt is a short option's letter, or a long option's code (not printable) */
-            if (optopt > 0 && optopt < 128)
-                fprintf(stderr, "parakh: option -%c needs a value or is unknown\n", optopt);
-            else if (optopt >= 256)
-                fprintf(stderr, "parakh: option '%s' needs a value\n", argv[optind - 1]);
-            else
-                fprintf(stderr, "parakh: unknown option '%s'\n", argv[optind - 1]);
-            return EXIT_USAGE;
+            return cli_getopt_error(argv);
         }
     }
     out_job job = {.ro = {.format = format, .reproducible = repro}};
@@ -414,31 +294,18 @@ static int cmd_scan(int argc, char **argv, int sbom)
                 sbom ? "sbom" : "scan");
         return EXIT_USAGE;
     }
-    if ((vdb.nvex || vdb.max_age >= 0) && !vdb.path) {
-        fprintf(stderr, "parakh: --vex and --max-db-age need a database (--db)\n");
-        return EXIT_USAGE;
-    }
+    int frc = cli_scanargs_finish(&sa);
+    if (frc != EXIT_CLEAN)
+        return frc;
+    const cli_vdb vdb = sa.vdb;
     if (vdb.path && vdb.max_age >= 0) {
         /* Refused before the work, not after: stale data is a policy failure. */
         int r = cli_vdb_match(&vdb, 1, NULL, NULL);
         if (r != EXIT_CLEAN)
             return r;
     }
-    if (!quiet && isatty(STDERR_FILENO)) {
-        so.progress = cli_progress;
-    }
-    const char *cache = nocache ? NULL : cli_cache_option();
-    if (cache && naopts < sizeof aopts / sizeof aopts[0])
-        aopts[naopts++] = cache;
-    /* the endpoints analyzer reads tracker SDK signatures from the database */
-    static char opt_epdb[4096 + 16];
-    if (vdb.path && naopts < sizeof aopts / sizeof aopts[0] &&
-        snprintf(opt_epdb, sizeof opt_epdb, "endpoints.db=%s", vdb.path) < (int)sizeof opt_epdb)
-        aopts[naopts++] = opt_epdb;
-    so.options = aopts;
-    so.noptions = naopts;
     pk_scan *s = NULL;
-    pk_status st = pk_scan_new(&so, &s);
+    pk_status st = pk_scan_new(&sa.so, &s);
     if (st != PK_OK) {
         fprintf(stderr, "parakh: %s\n", pk_status_str(st));
         return st == PK_E_USAGE ? EXIT_USAGE : EXIT_INPUT;
@@ -484,7 +351,7 @@ static int cmd_scan(int argc, char **argv, int sbom)
     int sbom_fmt =
         !strcmp(format, "cyclonedx") || !strcmp(format, "cyclonedx-1.5") || !strcmp(format, "spdx");
     if (rc == EXIT_CLEAN && !sbom_fmt) {
-        rc = cli_cbom(&vdb, s, job.vulns ? pk_vulns_inventory(job.vulns) : inv, policy_date,
+        rc = cli_cbom(&vdb, s, job.vulns ? pk_vulns_inventory(job.vulns) : inv, sa.policy_date,
                       &job.cbom);
         job.ro.cbom = job.cbom;
     }
@@ -524,6 +391,12 @@ static int cmd_scan(int argc, char **argv, int sbom)
     return rc;
 }
 
+/* certificates (cli/cert.c, cli/verify.c; docs/certificate.md) */
+int cmd_lab(int argc, char **argv);
+int cmd_root(int argc, char **argv);
+int cmd_certify(int argc, char **argv);
+int cmd_verify(int argc, char **argv);
+
 int main(int argc, char **argv)
 {
     if (argc < 2) {
@@ -542,6 +415,14 @@ int main(int argc, char **argv)
         return cmd_assess(argc - 1, argv + 1);
     if (strcmp(argv[1], "diff") == 0)
         return cmd_diff(argc - 1, argv + 1);
+    if (strcmp(argv[1], "lab") == 0)
+        return cmd_lab(argc - 1, argv + 1);
+    if (strcmp(argv[1], "root") == 0)
+        return cmd_root(argc - 1, argv + 1);
+    if (strcmp(argv[1], "certify") == 0)
+        return cmd_certify(argc - 1, argv + 1);
+    if (strcmp(argv[1], "verify") == 0)
+        return cmd_verify(argc - 1, argv + 1);
     if (strcmp(argv[1], "version") == 0 || strcmp(argv[1], "--version") == 0) {
         printf("parakh %s\n", pk_version());
         return EXIT_CLEAN;

@@ -8,7 +8,8 @@
 # When the lab's feed copies are at ../shared/data (OSV, NVD, KEV, CSAF,
 # OpenSSL/curl, Debian DSA/DLA lists), they are imported into parakh-demo.db
 # and the SBOM is checked for known vulnerabilities; with the NIST CMVP list, the
-# CBOM names the FIPS 140 certificates of the crypto libraries found.
+# CBOM names the FIPS 140 certificates of the crypto libraries found. Last, the
+# decision under pss-baseline as HTML, PDF and Markdown (parakh assess).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -41,3 +42,16 @@ if [ -d "$D/kev" ] && [ -d "$D/debian-tracker" ]; then
     bench/cache/demo/
   echo "vulnerability database: parakh-demo.db (parakh db status --db parakh-demo.db)"
 fi
+
+# The decision for the procurement committee: verdict, score, reasons, vendor
+# questions, as one HTML page and its PDF (exit 0 APPROVE, 4 CONDITIONS, 1 REJECT).
+DB=()
+if [ -f parakh-demo.db ]; then DB=(--db parakh-demo.db); fi
+rc=0
+./build/parakh assess -q "${DB[@]}" --profile pss-baseline --html parakh-demo.html \
+  --pdf parakh-demo.pdf --markdown parakh-demo.md --questions parakh-demo-questions.md \
+  -o parakh-demo-assessment.json bench/cache/demo/ || rc=$?
+case $rc in
+  0 | 1 | 4) echo "assessment: parakh-demo.html, parakh-demo.pdf, parakh-demo.md (exit $rc: the verdict)" ;;
+  *) exit "$rc" ;;
+esac

@@ -10,7 +10,8 @@ if [ "$(id -u)" -ne 0 ]; then SUDO="sudo"; fi
 BUILD_PKGS="build-essential cmake pkg-config clang clang-format
   libarchive-dev libvectorscan-dev libsquashfs-dev libgsf-1-dev
   libssl-dev libjansson-dev libcmocka-dev libpcre2-dev libsqlite3-dev zlib1g-dev
-  libpsl-dev publicsuffix libmaxminddb-dev libcrypt-dev libgpgme-dev"
+  libpsl-dev publicsuffix libmaxminddb-dev libcrypt-dev libgpgme-dev
+  libmicrohttpd-dev libcurl4-openssl-dev libpq-dev"
 # Tests: tools that build fixtures at test time and validate output.
 TEST_PKGS="zip unzip p7zip-full xz-utils zstd lz4 bzip2 cpio genisoimage squashfs-tools
   dpkg-dev rpm gcab msitools wixl libarchive-tools binutils file
@@ -18,7 +19,8 @@ TEST_PKGS="zip unzip p7zip-full xz-utils zstd lz4 bzip2 cpio genisoimage squashf
   python3 python3-jsonschema python3-cryptography checksec openjdk-17-jdk-headless db5.3-util golang-go
   libgcrypt20 libgnutls30 libsodium23 libpng-dev libexpat1-dev libgcrypt20-dev
   openssl openssh-client gnupg yara libyara-dev
-  mmdb-bin libmaxmind-db-writer-perl mmdebstrap geoip-database libgeoip1"
+  mmdb-bin libmaxmind-db-writer-perl mmdebstrap geoip-database libgeoip1
+  chromium fonts-dejavu-core poppler-utils python3-securesystemslib in-toto postgresql wrk"
 
 missing=""
 for p in $BUILD_PKGS $TEST_PKGS; do

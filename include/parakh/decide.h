@@ -62,9 +62,21 @@ PK_API pk_verdict pk_assessment_verdict(const pk_assessment *a);
 /* The risk score, 0..100 (docs/decision.md). */
 PK_API int pk_assessment_score(const pk_assessment *a);
 /* "json" (docs/assessment.schema.json), "text" (verdict, reasons, score
- * parts, requirements), or "questions" (Markdown: one question per issue for
- * the vendor). PK_E_USAGE for another name, PK_E_IO when writing fails. */
+ * parts, requirements), "questions" (Markdown: one question per issue for
+ * the vendor), "html" (one self-contained page: summary, charts, sortable
+ * tables, every finding with its evidence), "sarif" (SARIF 2.1.0: the
+ * requirements as rules, failures as results) or "markdown" (the whole
+ * assessment). PK_E_USAGE for another name, PK_E_IO when writing fails. */
 PK_API pk_status pk_assessment_write(const pk_assessment *a, const char *format, FILE *out);
+/* The HTML report printed to PDF by a headless Chromium (its print-to-PDF),
+ * so the PDF is the same page. browser (NULLABLE) is the program to run;
+ * NULL: $PARAKH_CHROMIUM, else "chromium" on PATH. The page is written to a
+ * private temporary directory under tmpdir (NULLABLE: $TMPDIR, /tmp) that is
+ * removed afterwards; pdf_path is replaced only by a complete file.
+ * PK_E_IO when the browser cannot be run or makes no PDF (err says which). */
+PK_API pk_status pk_assessment_pdf(const pk_assessment *a, const char *pdf_path,
+                                   const char *browser, const char *tmpdir, char *err,
+                                   size_t errlen);
 PK_API void pk_assessment_free(pk_assessment *a);
 
 #endif

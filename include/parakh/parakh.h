@@ -14,5 +14,9 @@
 #include "cbom.h"
 #include "decide.h"
 #include "geo.h"
+#include "diff.h"
+#include "tlog.h"
+#include "cert.h"
+#include "registry_store.h"
 
 #endif

@@ -51,6 +51,10 @@ uint64_t pki_now_ms(void);
 
 /* Lowercase hex of b[0..n) into out, which holds 2n+1 bytes. */
 void pki_hex(const uint8_t *b, size_t n, char *out);
+/* A vpath ("a.zip!/b") as an RFC 3986 relative reference that decodes back
+ * to it, for SARIF artifact URIs; NULL on overflow or no memory. The caller
+ * frees with pki_free. */
+char *pki_vpath_uri(const char *vpath);
 /* 16 bytes as an RFC 4122 uuid string (8-4-4-4-12 lowercase) of this version
  * (4 random, 8 content-derived); sets the version and variant bits in b. */
 void pki_uuid_format(unsigned char b[16], unsigned version, char out[40]);
@@ -62,5 +66,14 @@ void pki_uuid_format(unsigned char b[16], unsigned version, char out[40]);
 #define PKI_B64_URL  0x1u
 #define PKI_B64_SKIP 0x2u
 size_t pki_b64_decode(const char *s, size_t n, uint8_t *out, size_t cap, unsigned flags);
+/* Canonical base64 for signed formats (certificates, signed notes): one
+ * alphabet (the standard one, or with PKI_B64_URL the URL-safe one, never a
+ * mix), '=' only as padding, the bits padding leaves unused zero, padding
+ * required unless PKI_B64_UNPADDED. The decoded length, or SIZE_MAX when s
+ * is not such base64 or the result would exceed cap. */
+#define PKI_B64_UNPADDED 0x4u
+size_t pki_b64_decode_strict(const char *s, size_t n, uint8_t *out, size_t cap, unsigned flags);
+/* Standard base64 with padding into out (4 * ((n + 2) / 3) + 1 bytes). */
+void pki_b64_encode(const uint8_t *in, size_t n, char *out);
 
 #endif

@@ -23,11 +23,25 @@ const char *pk_verdict_str(pk_verdict v)
     return "REJECT";
 }
 
+/* A copy of a deliverable's string for quoting between backticks: a
+ * backtick inside would end the quote early in Markdown, so it becomes "'". */
+static const char *unticked(const char *s, char *buf, size_t n)
+{
+    size_t i = 0;
+    for (; s && s[i] && i + 1 < n; i++)
+        buf[i] = s[i] == '`' ? '\'' : s[i];
+    buf[i] = 0;
+    return buf;
+}
+
 /* "`vpath` at offset 0x1a2b0 (value)" for an evidence item. */
 static void ev_phrase(const json_t *ev, char *buf, size_t n)
 {
-    const char *vp = pki_jstr(ev, "vpath"), *val = pki_jstr(ev, "value"), *id = pki_jstr(ev, "id"),
-               *kind = pki_jstr(ev, "kind");
+    char vpb[301], idb[201], valb[161], compb[161];
+    const char *vp = unticked(pki_jstr(ev, "vpath"), vpb, sizeof vpb), *val = pki_jstr(ev, "value"),
+               *id = pki_jstr(ev, "id"), *kind = pki_jstr(ev, "kind");
+    val = val ? unticked(val, valb, sizeof valb) : NULL;
+    id = id ? unticked(id, idb, sizeof idb) : NULL;
     const json_t *off = json_object_get(ev, "offset");
     char offs[48] = "";
     if (json_is_integer(off))
@@ -35,13 +49,16 @@ static void ev_phrase(const json_t *ev, char *buf, size_t n)
                  (unsigned long long)json_integer_value(off));
     if (kind && strcmp(kind, "vulnerability") == 0)
         snprintf(buf, n, "%.100s in %.160s (`%.300s`)", id ? id : "?",
-                 pki_jstr(ev, "component") ? pki_jstr(ev, "component") : "?", vp ? vp : "");
+                 pki_jstr(ev, "component")
+                     ? unticked(pki_jstr(ev, "component"), compb, sizeof compb)
+                     : "?",
+                 vp);
     else if (kind && strcmp(kind, "endpoint") == 0)
         snprintf(buf, n, "%.200s (country: %.8s) in `%.300s`%s", id ? id : "?",
-                 pki_jstr(ev, "country") ? pki_jstr(ev, "country") : "?", vp ? vp : "", offs);
+                 pki_jstr(ev, "country") ? pki_jstr(ev, "country") : "?", vp, offs);
     else
-        snprintf(buf, n, "`%.300s`%s%s%.160s%s", vp ? vp : "", offs, val ? " (" : "",
-                 val ? val : "", val ? ")" : "");
+        snprintf(buf, n, "`%.300s`%s%s%.160s%s", vp, offs, val ? " (" : "", val ? val : "",
+                 val ? ")" : "");
 }
 
 static const char *sev_name(pk_severity s)
@@ -491,7 +508,7 @@ pk_status pk_assess(const pk_profile *p, const pk_waivers *w, const char *report
     json_object_set_new(doc, "waivers", wl);
     json_object_set_new(doc, "questions", qs);
     json_decref(used);
-    json_decref(rep);
+    a->report = rep; /* kept for the HTML, SARIF and Markdown reports */
     a->doc = doc;
     *out = a;
     return PK_OK;
@@ -515,6 +532,12 @@ pk_status pk_assessment_write(const pk_assessment *a, const char *format, FILE *
         return pki_dec_write_text(a->doc, out);
     if (strcmp(format, "questions") == 0)
         return pki_dec_write_questions(a->doc, out);
+    if (strcmp(format, "html") == 0)
+        return pki_dec_write_html(a->doc, a->report, out);
+    if (strcmp(format, "sarif") == 0)
+        return pki_dec_write_sarif(a->doc, a->report, out);
+    if (strcmp(format, "markdown") == 0)
+        return pki_dec_write_markdown(a->doc, a->report, out);
     if (strcmp(format, "json") != 0)
         return PK_E_USAGE;
     if (json_dumpf(a->doc, out, JSON_INDENT(2) | JSON_ENSURE_ASCII) != 0 ||
@@ -528,5 +551,6 @@ void pk_assessment_free(pk_assessment *a)
     if (!a)
         return;
     json_decref(a->doc);
+    json_decref(a->report);
     pki_free(a);
 }

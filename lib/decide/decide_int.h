@@ -121,6 +121,7 @@ json_t *pki_dec_score(const json_t *report, const pk_profile *p);
 /* assess.c */
 struct pk_assessment {
     json_t *doc;
+    json_t *report; /* the parsed native report the assessment was made from */
     pk_verdict verdict;
     int score;
 };
@@ -128,6 +129,18 @@ struct pk_assessment {
 /* output.c */
 pk_status pki_dec_write_text(const json_t *doc, FILE *out);
 pk_status pki_dec_write_questions(const json_t *doc, FILE *out);
+/* html.c: one self-contained page (docs/report-html.md); sarif.c: SARIF
+ * 2.1.0, one result per failed or waived requirement; markdown.c: the whole
+ * assessment as Markdown. doc is the assessment, report the native report. */
+pk_status pki_dec_write_html(const json_t *doc, const json_t *report, FILE *out);
+pk_status pki_dec_write_sarif(const json_t *doc, const json_t *report, FILE *out);
+pk_status pki_dec_write_markdown(const json_t *doc, const json_t *report, FILE *out);
+/* markdown.c: hostile strings into Markdown. text: escaped; code: a code
+ * span that nothing inside can end; mixed: the engine's own text with `…`
+ * quotes (which never hold a backtick) kept as code and the rest escaped. */
+void pki_md_text(FILE *out, const char *s);
+void pki_md_code(FILE *out, const char *s);
+void pki_md_mixed(FILE *out, const char *s);
 
 /* Type-checked accessors over hostile JSON: NULL or the fallback when the
  * key is missing or of another type. */

@@ -80,15 +80,6 @@ static pk_status text_raw(const json_t *doc, FILE *out)
     return fflush(out) == 0 && !ferror(out) ? PK_OK : PK_E_IO;
 }
 
-/* Markdown: backticks inside evidence paths would end a code span early,
- * so questions are written as they are (they quote paths in backticks
- * themselves) and only line breaks are flattened. */
-static void md_line(FILE *out, const char *s)
-{
-    for (; *s; s++)
-        fputc(*s == '\n' || *s == '\r' ? ' ' : *s, out);
-}
-
 static pk_status questions_raw(const json_t *doc, FILE *out)
 {
     const json_t *prof = pki_jobj(doc, "profile"), *src = pki_jobj(doc, "report"), *v;
@@ -106,7 +97,7 @@ static pk_status questions_raw(const json_t *doc, FILE *out)
         json_array_foreach(ins, i, v)
         {
             fputs(i ? ", " : " ", out);
-            md_line(out, json_string_value(v));
+            pki_md_code(out, json_string_value(v));
         }
         fprintf(out, "\n\n");
     }
@@ -120,13 +111,14 @@ static pk_status questions_raw(const json_t *doc, FILE *out)
     {
         const char *req = s_or(v, "requirement", "?");
         if (strcmp(req, last) != 0) {
-            fprintf(out, "%s## %s", n ? "\n" : "", req);
+            fputs(n ? "\n## " : "## ", out);
+            pki_md_text(out, req);
             also(out, pki_jarr(v, "also"), ", ", "");
             fputs("\n\n", out);
             last = req;
         }
         fprintf(out, "%zu. ", ++n);
-        md_line(out, s_or(v, "text", ""));
+        pki_md_mixed(out, s_or(v, "text", ""));
         fputc('\n', out);
     }
     return fflush(out) == 0 && !ferror(out) ? PK_OK : PK_E_IO;

@@ -35,43 +35,6 @@ static int rule_cmp(const void *a, const void *b)
     return px < py ? -1 : px > py;
 }
 
-/* RFC 3986: a vpath becomes a relative reference whose decoding is the vpath.
- * Kept: unreserved, sub-delims ('!' of "a.zip!/b" stays readable), ':', '@',
- * '/'. Everything else, '%' included, is %XX, so a vpath's own escapes
- * ("%21" for a '!' in an entry name) survive decoding. A ':' before the first
- * '/' is escaped too, or the reference would parse as a scheme, and so is the
- * second '/' of a leading "//", or it would parse as an authority. */
-PK_STATIC char *pki_sarif_uri(const char *vpath)
-{
-    static const char keep[] = "-._~!$&'()*+,;=:@/";
-    static const char hx[] = "0123456789ABCDEF";
-    size_t n = strlen(vpath);
-    if (n > (SIZE_MAX - 1) / 3)
-        return NULL;
-    char *out = pki_malloc(3 * n + 1);
-    if (!out)
-        return NULL;
-    size_t o = 0;
-    int first_seg = 1;
-    for (size_t i = 0; i < n; i++) {
-        unsigned char c = (unsigned char)vpath[i];
-        if (c == '/')
-            first_seg = 0;
-        int authority = i == 1 && c == '/' && vpath[0] == '/'; /* a leading "//" */
-        int ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
-                 (c && strchr(keep, c));
-        if (ok && !(c == ':' && first_seg) && !authority) {
-            out[o++] = (char)c;
-        } else {
-            out[o++] = '%';
-            out[o++] = hx[c >> 4];
-            out[o++] = hx[c & 15];
-        }
-    }
-    out[o] = 0;
-    return out;
-}
-
 /* SHA-256 over the fields, each ended by a NUL, as lowercase hex: the
  * result's identity across runs (partialFingerprints), never its position. */
 static json_t *fingerprint(const char *const *parts, size_t n, uint64_t num)
@@ -212,7 +175,7 @@ static json_t *rule_json(const srule *r)
 static json_t *location(const char *vpath, const pk_loc *loc)
 {
     json_t *l = json_object(), *phys = json_object(), *art = json_object();
-    char *uri = pki_sarif_uri(vpath && *vpath ? vpath : "-");
+    char *uri = pki_vpath_uri(vpath && *vpath ? vpath : "-");
     int bad = !l || !phys || !art || !uri || json_object_set_new(art, "uri", pki_wstr(uri));
     pki_free(uri);
     bad = bad || json_object_set(phys, "artifactLocation", art);

@@ -44,7 +44,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *d, size_t n)
             __builtin_trap();
         if (pk_assessment_write(a, "json", sink) != PK_OK ||
             pk_assessment_write(a, "text", sink) != PK_OK ||
-            pk_assessment_write(a, "questions", sink) != PK_OK)
+            pk_assessment_write(a, "questions", sink) != PK_OK ||
+            pk_assessment_write(a, "sarif", sink) != PK_OK ||
+            pk_assessment_write(a, "markdown", sink) != PK_OK ||
+            pk_assessment_write(a, "html", sink) != PK_OK)
             __builtin_trap();
     }
     pk_assessment_free(a);

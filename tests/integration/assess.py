@@ -26,6 +26,20 @@ schemas.
   clean.zip REJECT under pss-critical, whose when_not_evaluated is REJECT.
 - --report: the saved scan report gives the same assessment as the scan.
 - questions: the Markdown names the program and the key's offset.
+- golden verdicts for every shipped profile, with a knowledge base of CISA
+  KEV and the Node.js security WG's OSV records (shared data): clean.zip
+  APPROVE under all three; CONDITIONS under pss-baseline and pss-crypto by
+  PSS-NET-01 alone (telemetry.zip), under pss-critical by PSS-VUL-04 alone
+  (lodash 4.17.15 in node_modules: a high, fixed, non-KEV vulnerability);
+  REJECT under all three by bad.zip.
+- --sarif and --markdown: bad.zip plus a file whose name is HTML and
+  Markdown markup, PSS-SEC-01 waived. The SARIF validates against the
+  OASIS 2.1.0 schema, has one result per requirement (PSS-KEY-01 kind fail,
+  level error, at the key's byte offset in bin/updater; PSS-SEC-01 an
+  accepted external suppression), and the verdict as a run property. The
+  Markdown has the verdict, the requirements table, the evidence with the
+  key's offset and the vendor questions, and outside code spans no
+  unescaped markup from the file name.
 - usage: unknown profile, invalid waiver file, --report with a PATH: exit 2.
 
 Skipped only without cc or openssl."""
@@ -39,6 +53,7 @@ from pkit import CLI, SRC, Skip, Suite, check, check_eq, have, make_zip, need, s
 
 S = Suite("assess")
 DATE = "2026-11-26"
+SHARED = os.environ.get("PK_SHARED") or os.path.join(SRC, "..", "shared", "data")
 AWS = "AKIA" + "QYLPMN5HHHFPZAM2"  # shape of an access key id; not a real key
 
 
@@ -290,6 +305,114 @@ def case_profiles():
             js.validate(json.load(f), schema)
 
 
+def golden_db():
+    if "db" not in _fixtures:
+        kev = os.path.join(SHARED, "kev", "known_exploited_vulnerabilities.json")
+        nswg = os.path.join(SHARED, "osv", "nodejs-security-wg")
+        if not (os.path.exists(kev) and os.path.isdir(nswg)):
+            raise Skip("shared data missing: %s, %s" % (kev, nswg))
+        db = os.path.join(S.dir, "golden.db")
+        for feed in (kev, nswg):
+            p = S.run_cli(["db", "import", "--db", db, feed])
+            check_eq(p.returncode, 0, "import %s: %s" % (feed, p.stderr.decode(errors="replace")))
+        _fixtures["db"] = db
+    return _fixtures["db"]
+
+
+def telemetry_zip():
+    if "telemetry" not in _fixtures:
+        src = ('#include <stdio.h>\n'
+               'static const char url[] = "https://telemetry.yandex.ru/upload?id=";\n'
+               'int main(int argc, char **argv) { (void)argv; if (argc > 99) puts(url); '
+               'return 0; }\n')
+        prog = build("telemetry", src)
+        _fixtures["telemetry"] = make_zip(os.path.join(S.dir, "telemetry.zip"),
+                                          {"bin/telemetry": prog})
+    return _fixtures["telemetry"]
+
+
+def case_golden():
+    db = golden_db()
+    clean_zip()  # builds src-hello/hello
+    lodash = make_zip(os.path.join(S.dir, "lodash.zip"), {
+        "bin/hello": os.path.join(S.dir, "src-hello", "hello"),
+        "node_modules/lodash/package.json":
+            json.dumps({"name": "lodash", "version": "4.17.15", "license": "MIT"}).encode()})
+    want = {  # profile: [(deliverable, exit code, failed requirements)]
+        "pss-baseline": [(clean_zip(), 0, []), (telemetry_zip(), 4, ["PSS-NET-01"]),
+                         (bad_zip()[0], 1, None)],
+        "pss-crypto": [(clean_zip(), 0, []), (telemetry_zip(), 4, ["PSS-NET-01"]),
+                       (bad_zip()[0], 1, None)],
+        "pss-critical": [(clean_zip(), 0, []), (lodash, 4, ["PSS-VUL-04"]),
+                         (bad_zip()[0], 1, None)],
+    }
+    verdicts = {0: "APPROVE", 4: "APPROVE WITH CONDITIONS", 1: "REJECT"}
+    for prof, cases in want.items():
+        for z, rc, failed in cases:
+            doc, _, _ = assess(["--db", db, "--profile", prof, z], rc)
+            what = "%s on %s" % (prof, os.path.basename(z))
+            check_eq(doc["verdict"], verdicts[rc], what)
+            check_eq(doc["counts"]["not_evaluated"], 0, what + ": everything evaluated")
+            if failed is not None:
+                check_eq(failing(doc), failed, what + ": failed requirements")
+            else:
+                check({"PSS-KEY-01", "PSS-SEC-01"} <= set(failing(doc)), what + ": rejects")
+            validate(doc)
+
+
+HOSTILE = "docs/<img src=x onerror=alert(1)>`|*_[x](y).txt"
+
+
+def case_outputs():
+    _, off = bad_zip()
+    prog = os.path.join(S.dir, "src-updater", "updater")
+    z = make_zip(os.path.join(S.dir, "hostile.zip"), {
+        "bin/updater": prog, HOSTILE: ("aws_key_id = " + AWS + "\n").encode()})
+    w = {"waivers": [{"requirement": "PSS-SEC-01", "justification": "revoked key id",
+                      "approver": "CISO", "expires": "2030-01-01"}]}
+    wf = os.path.join(S.dir, "sec-waiver.json")
+    with open(wf, "w") as f:
+        json.dump(w, f)
+    sarif_f, md_f = os.path.join(S.dir, "a.sarif"), os.path.join(S.dir, "a.md")
+    doc, _, _ = assess(["--waivers", wf, "--sarif", sarif_f, "--markdown", md_f, z], 1)
+    with open(sarif_f) as f:
+        sarif = json.load(f)
+    js = schemas()
+    with open(os.path.join(SHARED, "schemas", "sarif-2.1.0", "sarif-schema-2.1.0.json")) as f:
+        schema = json.load(f)
+    js.validators.validator_for(schema)(schema).validate(sarif)
+    run = sarif["runs"][0]
+    check_eq([r["id"] for r in run["tool"]["driver"]["rules"]],
+             [r["id"] for r in doc["requirements"]], "one rule per requirement")
+    res = {r["ruleId"]: r for r in run["results"]}
+    check_eq(len(run["results"]), len(doc["requirements"]), "one result per requirement")
+    key = res["PSS-KEY-01"]
+    check_eq((key["kind"], key["level"]), ("fail", "error"), "PSS-KEY-01 rejects")
+    loc = key["locations"][0]["physicalLocation"]
+    check_eq((loc["artifactLocation"]["uri"].endswith("hostile.zip!/bin/updater"),
+              loc["region"]["byteOffset"]), (True, off), "the key's location")
+    sup = res["PSS-SEC-01"].get("suppressions", [])
+    check_eq([(x["kind"], x["status"]) for x in sup], [("external", "accepted")],
+             "the waiver is an accepted suppression")
+    check("approved by CISO, until 2030-01-01" in sup[0]["justification"], "waiver text")
+    for r in run["results"]:
+        check(r["level"] == "none" or r["kind"] == "fail", "level none unless kind fail")
+    check_eq(run["properties"]["verdict"], "REJECT", "verdict property")
+    with open(md_f) as f:
+        md = f.read()
+    for want in ("**Verdict: REJECT**", "## Requirements", "## Evidence", "## Questions for the vendor",
+                 "at offset 0x%x" % off, "| **FAIL** | PSS-KEY-01 |",
+                 "| WAIVED | PSS-SEC-01 |"):
+        check(want in md, "the Markdown has %r" % want)
+    import re
+    # outside code spans (any fence length) nothing of the file name is markup
+    plain = re.sub(r"(`+)(.+?)\1", "", md)
+    check("<img" not in plain and "](y)" not in plain, "no markup from the file name")
+    spans = [m.group(2) for m in re.finditer(r"(`+)(.+?)\1", md)]
+    check(any(x.strip().endswith("hostile.zip!/" + HOSTILE) for x in spans),
+          "the hostile name is shown whole in a code span")
+
+
 def case_usage():
     z = clean_zip()
     for args, what in ((["--profile", "pss-nope", z], "unknown profile"),
@@ -318,5 +441,7 @@ S.run("empty root password: REJECT by PSS-ACC-01", case_accounts)
 S.run("pss-crypto and pss-critical: REJECT", case_other_profiles)
 S.run("waivers in force and expired", case_waivers)
 S.run("--report gives the scan's assessment", case_report)
+S.run("golden verdicts: APPROVE, CONDITIONS, REJECT for each shipped profile", case_golden)
+S.run("--sarif (OASIS schema) and --markdown, hostile file name", case_outputs)
 S.run("usage errors exit 2", case_usage)
 S.finish()

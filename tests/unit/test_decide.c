@@ -539,8 +539,14 @@ static void t_writers(void **st)
     assert_int_equal(pk_assessment_write(a, "text", m), PK_OK);
     assert_int_equal(pk_assessment_write(a, "questions", m), PK_OK);
     assert_int_equal(pk_assessment_write(a, "json", m), PK_OK);
-    assert_int_equal(pk_assessment_write(a, "html", m), PK_E_USAGE);
+    assert_int_equal(pk_assessment_write(a, "markdown", m), PK_OK);
+    assert_int_equal(pk_assessment_write(a, "sarif", m), PK_OK);
+    assert_int_equal(pk_assessment_write(a, "html", m), PK_OK);
+    assert_int_equal(pk_assessment_write(a, "xml", m), PK_E_USAGE);
     fclose(m);
+    assert_non_null(strstr(buf, "**Verdict: REJECT**"));
+    assert_non_null(strstr(buf, "\"ruleId\": \"R-1\""));
+    assert_non_null(strstr(buf, "<!DOCTYPE html>"));
     assert_non_null(strstr(buf, "VERDICT: REJECT"));
     assert_non_null(strstr(buf, "# Questions for the vendor"));
     assert_non_null(strstr(buf, "## R-1"));
@@ -558,7 +564,7 @@ static void t_writers(void **st)
     assert_int_equal(pk_assessment_write(a, "questions", m), PK_OK);
     fclose(m);
     assert_null(memchr(buf, 0x1b, n));
-    assert_non_null(strstr(buf, "?[2Jgone"));
+    assert_non_null(strstr(buf, "[2Jgone")); /* "?[2J" in text, " \\[2J" in Markdown */
     free(buf);
     pk_assessment_free(a);
     pk_profile_free(p);

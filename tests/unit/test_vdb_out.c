@@ -24,7 +24,7 @@
 #include "inventory/inventory_int.h"
 #include "vulndb/vdb_int.h"
 
-char *pki_sarif_uri(const char *vpath);           /* PK_STATIC in sarif.c */
+char *pki_vpath_uri(const char *vpath);           /* lib/core/codec.c */
 const char *pki_cdx_justification(const char *j); /* PK_STATIC in cdx_vulns.c */
 
 static const char sbom[] =
@@ -357,7 +357,7 @@ static void test_uri_and_justification(void **st)
         {"~u/a-b_c.d/!$&'()*+,;=@", "~u/a-b_c.d/!$&'()*+,;=@"},
     };
     for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
-        char *u = pki_sarif_uri(cases[i][0]);
+        char *u = pki_vpath_uri(cases[i][0]);
         assert_non_null(u);
         assert_string_equal(u, cases[i][1]);
         pki_free(u);

@@ -285,8 +285,8 @@ static void emit(actx *x, pk_emit *out, fstate *f)
             if (sec[b] < 0x21 || sec[b] > 0x7e)
                 show = 0; /* the message is text: no control or non-ASCII bytes */
         char ev[48];
-        int el = snprintf(ev, sizeof ev, "%.*s\xe2\x80\xa6%zu", (int)show, (const char *)sec,
-                          (size_t)k->len);
+        int el =
+            snprintf(ev, sizeof ev, "%.*s...%zu", (int)show, (const char *)sec, (size_t)k->len);
         size_t evl = el < 0 ? 0 : (size_t)el < k->len ? (size_t)el : (size_t)k->len;
         char hx[65];
         for (size_t b = 0; b < 32; b++)
