@@ -28,6 +28,7 @@ COVERED = {
 # false-positive run over /usr/bin, /usr/lib/x86_64-linux-gnu/*.so* and
 # /usr/share/doc (docs/analyzers/secrets.md, "Accuracy"): marked "parakh" in
 # the JSON so a reader can tell them from gitleaks' own.
+DOC_PATHS = r"(?:^|[/!])usr/share/(?:man|info|doc|gtk-doc|help)/"
 EXTRA = {
     "generic-api-key": [
         # snake_case names (a C or Pascal type, a function name): random
@@ -50,8 +51,14 @@ EXTRA = {
         # (systemd.netdev(5)'s WireGuard PrivateKey=, openssl-sess_id(1)'s
         # Master-Key): examples, not the product's secrets. Tokens with a
         # format of their own (other rules) are still reported there.
-        {"paths": [r"(?:^|[/!])usr/share/(?:man|info|doc|gtk-doc|help)/"]},
+        {"paths": [DOC_PATHS]},
     ],
+    # curl command lines in curl's own manual (curl(1): `--user "key:secret"`,
+    # `-u user:passwd`) and other documentation are usage examples: found in
+    # Debian's curl package, they made every product shipping curl fail
+    # PSS-SEC-01. The same lines in code or configuration are still reported.
+    "curl-auth-user": [{"paths": [DOC_PATHS]}],
+    "curl-auth-header": [{"paths": [DOC_PATHS]}],
 }
 
 HS_MODE_STREAM = 2

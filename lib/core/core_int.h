@@ -55,6 +55,10 @@ void pki_hex(const uint8_t *b, size_t n, char *out);
  * to it, for SARIF artifact URIs; NULL on overflow or no memory. The caller
  * frees with pki_free. */
 char *pki_vpath_uri(const char *vpath);
+/* 1 when the vpath names a documentation file: under a doc/, docs/, man/,
+ * info/ or examples/ directory, a change log, README, licence and the like,
+ * or a .md/.html/.rst/.txt/.pdf/.tex file (lib/core/vpath_doc.c). */
+int pki_doc_path(const char *vpath);
 /* 16 bytes as an RFC 4122 uuid string (8-4-4-4-12 lowercase) of this version
  * (4 random, 8 content-derived); sets the version and variant bits in b. */
 void pki_uuid_format(unsigned char b[16], unsigned version, char out[40]);

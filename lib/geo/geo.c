@@ -107,6 +107,8 @@ static pk_status add_occ(pk_geo *g, pki_geo_ep *e, const pki_filerec *fr, const 
     uint64_t cnt =
         json_is_integer(c) && json_integer_value(c) > 0 ? (uint64_t)json_integer_value(c) : 1;
     e->total += cnt;
+    if (!e->outside_docs && !pki_doc_path(fr->vpath))
+        e->outside_docs = 1;
     if (e->nocc == PKI_GEO_OCC_MAX) {
         e->more_occ++;
         return PK_OK;
@@ -201,7 +203,8 @@ static int ip_local(const char *ip)
 
 static pk_status resolve(pk_geo *g, pk_vulndb *db, pki_geo_ep *e)
 {
-    e->documentation = has_class(e->classes, "documentation");
+    /* a documentation reference, or seen only in documentation files */
+    e->documentation = has_class(e->classes, "documentation") || !e->outside_docs;
     if (!db || !e->host)
         return PK_OK;
     char buf[64];

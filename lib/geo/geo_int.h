@@ -31,8 +31,9 @@ typedef struct pki_geo_ep {
     const char *owner;      /* NULLABLE: tracker owner */
     const char *categories; /* NULLABLE: tracker categories */
     const char *tracker_domain, *tracker_sources; /* NULLABLE */
-    int documentation;
-    int allowed; /* -1 no list, 0 outside, 1 inside */
+    int documentation; /* class documentation, or only in documentation files */
+    int outside_docs;  /* seen in a file that is not documentation (pki_doc_path) */
+    int allowed;       /* -1 no list, 0 outside, 1 inside */
     pki_geo_occ *occ;
     size_t nocc, capocc;
     uint64_t more_occ; /* places past PKI_GEO_OCC_MAX */

@@ -31,7 +31,7 @@ def run(*args, ok=(0, 1)):
 
 def setup():
     d = s.dir
-    with open(os.path.join(d, "a.txt"), "wb") as f:
+    with open(os.path.join(d, "agent.conf"), "wb") as f:
         f.write(TEXT)
     with open(os.path.join(d, "ranges.csv"), "w") as f:
         f.write('1.0.0.0,1.0.0.255,AU\n"8.8.8.0","8.8.8.255","US"\n')
@@ -48,7 +48,7 @@ def by_value(rep):
 def case_with_db():
     db = setup()
     p = run("scan", "--db", db, "--allowed-countries", "de,FR", "--format", "json",
-            os.path.join(s.dir, "a.txt"))
+            os.path.join(s.dir, "agent.conf"))
     rep = json.loads(p.stdout)
     ep = by_value(rep)
     want = {
@@ -73,14 +73,14 @@ def case_with_db():
     pkit.check_eq(cn["count"], 2, "endpoints in CN")
     # SARIF carries them
     p = run("scan", "--db", db, "--allowed-countries", "DE", "--format", "sarif",
-            os.path.join(s.dir, "a.txt"))
+            os.path.join(s.dir, "agent.conf"))
     sarif = json.loads(p.stdout)
     ids = [r["ruleId"] for r in sarif["runs"][0]["results"]]
     pkit.check_eq(ids.count("PK-GEO-0001"), 3, "SARIF PK-GEO-0001 results")
 
 
 def case_without_db_or_list():
-    p = run("scan", "--format", "json", os.path.join(s.dir, "a.txt"))
+    p = run("scan", "--format", "json", os.path.join(s.dir, "agent.conf"))
     rep = json.loads(p.stdout)
     ep = by_value(rep)
     pkit.check_eq(ep["http://8.8.8.8/x"]["country"], None, "no database: IP unknown")
@@ -89,7 +89,7 @@ def case_without_db_or_list():
     pkit.check(not [f for f in rep["findings"] if f["rule_id"].startswith("PK-GEO")],
                "no list: no PK-GEO findings")
     # a list without a database: the public IP is unknown -> PK-GEO-0002
-    p = run("scan", "--allowed-countries", "CN", "--format", "json", os.path.join(s.dir, "a.txt"))
+    p = run("scan", "--allowed-countries", "CN", "--format", "json", os.path.join(s.dir, "agent.conf"))
     rep = json.loads(p.stdout)
     geo = sorted((f["rule_id"], f["offset"]) for f in rep["findings"]
                  if f["rule_id"].startswith("PK-GEO"))
@@ -98,7 +98,7 @@ def case_without_db_or_list():
 
 def case_bad_list():
     for bad in ("DEU", "D1", "DE,", ""):
-        p = subprocess.run([CLI, "scan", "--allowed-countries", bad, os.path.join(s.dir, "a.txt")],
+        p = subprocess.run([CLI, "scan", "--allowed-countries", bad, os.path.join(s.dir, "agent.conf")],
                            capture_output=True)
         pkit.check_eq(p.returncode, 2, "exit for --allowed-countries %r" % bad)
 

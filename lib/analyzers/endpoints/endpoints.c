@@ -362,32 +362,11 @@ static const frule FRULES[] = {
     {"PK-END-0008", PKI_EPC_PLAIN, PK_SEV_LOW, 50, 1, "plaintext protocol to a public host"},
 };
 
-/* Documentation, by path and name: links in manuals, change logs and
- * READMEs are references, not places the product talks to (measured on
- * /usr/share/doc: gist links, DDNS and storage URLs in change logs). Their
- * entries stay in the facts. */
+/* Links in manuals, change logs and READMEs are references, not places the
+ * product talks to (lib/core/vpath_doc.c); their entries stay in the facts. */
 static int doc_file(const pk_file *file)
 {
-    static const char *const DIRS[] = {"/doc/", "/docs/", "/man/", "/info/", "/examples/"};
-    static const char *const NAMES[] = {"changelog", "news",    "readme",  "thanks",  "authors",
-                                        "copyright", "changes", "history", "license", "copying"};
-    static const char *const EXTS[] = {".md", ".html", ".htm", ".rst", ".txt", ".pdf", ".tex"};
-    char v[1024];
-    snprintf(v, sizeof v, "/%s", file->vpath ? file->vpath : "");
-    for (size_t i = 0; i < sizeof DIRS / sizeof DIRS[0]; i++)
-        if (strstr(v, DIRS[i]))
-            return 1;
-    const char *name = file->name ? file->name : "";
-    for (size_t i = 0; i < sizeof NAMES / sizeof NAMES[0]; i++)
-        if (strncasecmp(name, NAMES[i], strlen(NAMES[i])) == 0)
-            return 1;
-    size_t nl = strlen(name);
-    for (size_t i = 0; i < sizeof EXTS / sizeof EXTS[0]; i++) {
-        size_t el = strlen(EXTS[i]);
-        if (nl > el && strcasecmp(name + nl - el, EXTS[i]) == 0)
-            return 1;
-    }
-    return 0;
+    return pki_doc_path(file->vpath ? file->vpath : "");
 }
 
 /* A plaintext URL that looks like a call, not a link to a home page: any
