@@ -43,39 +43,21 @@ int cli_cert_read(const char *path, size_t max, char **buf, size_t *len)
     return EXIT_CLEAN;
 }
 
+typedef struct text_out {
+    const char *text;
+    size_t n;
+} text_out;
+
+static pk_status put_text(const void *ctx, FILE *f)
+{
+    const text_out *t = ctx;
+    return fwrite(t->text, 1, t->n, f) == t->n ? PK_OK : PK_E_IO;
+}
+
 int cli_cert_write(const char *path, const char *text, size_t n)
 {
-    size_t pl = strlen(path);
-    char *tmp = malloc(pl + 16);
-    if (!tmp)
-        return EXIT_INPUT;
-    memcpy(tmp, path, pl);
-    memcpy(tmp + pl, ".tmp-XXXXXX", 12);
-    int fd = mkstemp(tmp);
-    if (fd < 0) {
-        fprintf(stderr, "parakh: %s: %s\n", path, strerror(errno));
-        free(tmp);
-        return EXIT_INPUT;
-    }
-    size_t off = 0;
-    while (off < n) {
-        ssize_t w = write(fd, text + off, n - off);
-        if (w < 0 && errno == EINTR)
-            continue;
-        if (w <= 0)
-            break;
-        off += (size_t)w;
-    }
-    int bad = off != n || fchmod(fd, 0644) != 0 || fsync(fd) != 0;
-    bad |= close(fd) != 0;
-    if (bad || rename(tmp, path) != 0) {
-        fprintf(stderr, "parakh: %s: %s\n", path, strerror(errno));
-        unlink(tmp);
-        free(tmp);
-        return EXIT_INPUT;
-    }
-    free(tmp);
-    return EXIT_CLEAN;
+    text_out t = {text, n};
+    return cli_write_atomic(path, put_text, &t) == 0 ? EXIT_CLEAN : EXIT_INPUT;
 }
 
 static int status_exit(pk_status st)

@@ -22,9 +22,10 @@ typedef struct out_job {
 /* Writes to path (through a temporary name: an existing report is replaced
  * only by a complete one), or stdout when path is NULL; 0 or -1 (reported). */
 int cli_write_report(const out_job *j, const char *path);
-/* Writes path through a temporary name beside it (renamed when fn returns
- * PK_OK and the file closed cleanly, removed otherwise), so an existing file
- * is replaced only by a complete one; 0 or -1 (reported). */
+/* Writes path through a fresh temporary file beside it (mkstemp; synced,
+ * given the mode the umask allows, renamed when fn returns PK_OK, removed
+ * otherwise), so an existing file is replaced only by a complete one and a
+ * planted symlink is never followed; 0 or -1 (reported). */
 int cli_write_atomic(const char *path, pk_status (*fn)(const void *ctx, FILE *f), const void *ctx);
 int cli_bad_value(const char *opt, const char *val);
 /* Parses a non-negative decimal, with K/M/G/T when size_suffix. */

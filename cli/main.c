@@ -135,23 +135,34 @@ static pk_status write_out(const out_job *j, FILE *f)
 
 int cli_write_atomic(const char *path, pk_status (*fn)(const void *ctx, FILE *f), const void *ctx)
 {
-    size_t n = strlen(path) + 24;
-    char *tmp = malloc(n);
+    size_t pl = strlen(path);
+    char *tmp = malloc(pl + 16);
     if (!tmp)
         return -1;
-    snprintf(tmp, n, "%s.tmp%ld", path, (long)getpid());
-    FILE *f = fopen(tmp, "w");
+    memcpy(tmp, path, pl);
+    memcpy(tmp + pl, ".tmp-XXXXXX", 12);
+    /* mkstemp: a fresh file of our own, never one a symlink points at */
+    int fd = mkstemp(tmp);
+    FILE *f = fd < 0 ? NULL : fdopen(fd, "w");
     if (!f) {
-        fprintf(stderr, "parakh: cannot write %s: %s\n", tmp, strerror(errno));
+        fprintf(stderr, "parakh: cannot write %s: %s\n", path, strerror(errno));
+        if (fd >= 0) {
+            close(fd);
+            unlink(tmp);
+        }
         free(tmp);
         return -1;
     }
+    mode_t um = umask(0); /* the mode an ordinary create would give */
+    umask(um);
     pk_status st = fn(ctx, f);
+    if (st == PK_OK && (fflush(f) != 0 || fchmod(fd, 0666 & ~um) != 0 || fsync(fd) != 0))
+        st = PK_E_IO;
     if (fclose(f) != 0 && st == PK_OK)
         st = PK_E_IO;
     if (st != PK_OK || rename(tmp, path) != 0) {
         fprintf(stderr, "parakh: cannot write %s: %s\n", path,
-                st != PK_OK ? pk_status_str(st) : strerror(errno));
+                st != PK_OK && st != PK_E_IO ? pk_status_str(st) : strerror(errno));
         unlink(tmp);
         free(tmp);
         return -1;

@@ -14,7 +14,7 @@ ctest reports as skipped (SKIP_RETURN_CODE).
 changes: lodash upgraded in node_modules/lodash/package.json (4.17.15 ->
 4.17.21: NSWG-ECO-516 fixed, with a knowledge base of the Node.js security WG
 data imported here), ws 1.1.0 added (NSWG-ECO-120 introduced), a new URL in a
-text file, and a program rebuilt with -Wl,-z,norelro (RELRO lost). Both the
+configuration file, and a program rebuilt with -Wl,-z,norelro (RELRO lost). Both the
 report pair and the two deliverables are diffed; text, Markdown and JSON.
 """
 import glob
@@ -197,8 +197,9 @@ def build_zip(s, name, lodash, ws, url, relro):
         p = s.mkdir("src-" + name, "vendor", "node_modules", m)
         with open(os.path.join(p, "package.json"), "w") as f:
             json.dump({"name": m, "version": v, "license": "MIT"}, f)
-    with open(os.path.join(root, "README.txt"), "w") as f:
-        f.write("Vendor agent. Updates from %s\n" % url)
+    # a configuration file: a URL only in documentation is a reference, not an endpoint
+    with open(os.path.join(root, "agent.conf"), "w") as f:
+        f.write("# Vendor agent\nupdate_url = %s\n" % url)
     z = os.path.join(s.dir, name)
     with zipfile.ZipFile(z, "w") as zf:
         for r, _, files in os.walk(root):
@@ -237,7 +238,7 @@ def case_zip(s, db):
     check_eq(sorted(x["path"] for x in d1["files"]["added"]),
              ["*!/node_modules/ws/package.json"], "files added")
     check_eq(sorted(x["path"] for x in d1["files"]["changed"]),
-             ["*", "*!/README.txt", "*!/agent", "*!/node_modules/lodash/package.json"],
+             ["*", "*!/agent", "*!/agent.conf", "*!/node_modules/lodash/package.json"],
              "files changed (the zip's own name normalised)")
     ep = d1["endpoints"]
     check_eq(ep["compared"], True, "endpoints compared")
