@@ -80,4 +80,13 @@ size_t pki_b64_decode_strict(const char *s, size_t n, uint8_t *out, size_t cap, 
 /* Standard base64 with padding into out (4 * ((n + 2) / 3) + 1 bytes). */
 void pki_b64_encode(const uint8_t *in, size_t n, char *out);
 
+/* The whole regular file at path, at most max bytes, into *buf (pki_malloc'd,
+ * NUL-terminated; the caller frees it with pki_free) and *len. PKI_RF_NOFOLLOW
+ * refuses a symbolic link as the last component. On failure why (NULLABLE)
+ * gets the reason without the path ("larger than N bytes", "not a regular
+ * file", ...): PK_E_IO, PK_E_LIMIT over max, PK_E_NOMEM. */
+#define PKI_RF_NOFOLLOW 0x1u
+pk_status pki_read_file(const char *path, size_t max, unsigned flags, char **buf, size_t *len,
+                        char *why, size_t whylen);
+
 #endif

@@ -164,12 +164,40 @@ static double num(const json_t *o, const char *path, double dflt)
     return json_is_number(v) ? json_number_value(v) : dflt;
 }
 
+/* Feeds that say which versions are vulnerable; KEV, EPSS and CMVP only
+ * annotate, and the endpoint tables say nothing about vulnerabilities. */
+static int advisory_feed(const char *name)
+{
+    static const char *const feeds[] = {"osv", "nvd", "csaf", "cve5", "debian", "curl", "nswg"};
+    for (size_t i = 0; name && i < sizeof feeds / sizeof feeds[0]; i++)
+        if (strcmp(name, feeds[i]) == 0)
+            return 1;
+    return 0;
+}
+
 static pki_rstatus no_vulns(const pki_ctx *c, const json_t *p, pki_eval *e)
 {
     const json_t *vs = pki_jarr(c->report, "vulnerabilities");
     if (!vs)
         return ne(e, "the report has no vulnerability data (the scan ran without a "
                      "vulnerability database: --db)");
+    /* A database of only KEV, EPSS or endpoint data matches nothing: passing
+     * would certify "no known vulnerabilities" that nobody looked for. */
+    const json_t *srcs = pki_jarr(pki_jobj(c->report, "vulnerability_db"), "sources");
+    if (srcs) {
+        size_t k, adv = 0;
+        const json_t *s;
+        json_array_foreach(srcs, k, s)
+        {
+            const json_t *n = json_object_get(s, "records");
+            if (advisory_feed(pki_jstr(s, "name")) && json_is_integer(n) &&
+                json_integer_value(n) > 0)
+                adv++;
+        }
+        if (!adv)
+            return ne(e, "the vulnerability database holds no advisory feed (OSV, NVD, CSAF, "
+                         "CVE 5, Debian, curl or Node.js WG): nothing was matched");
+    }
     int kev = json_is_true(json_object_get(p, "kev")),
         nofix = json_is_true(json_object_get(p, "without_fix"));
     double cmin = num(p, "cvss_min", -1), emin = num(p, "epss_min", -1);

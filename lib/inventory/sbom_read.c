@@ -658,43 +658,11 @@ pk_status pk_inventory_from_sbom(const char *path, pk_inventory **out, char *err
     if (!path || !out)
         return PK_E_MISUSE;
     *out = NULL;
-    int fd = open(path, O_RDONLY | O_CLOEXEC);
-    if (fd < 0)
-        return fail(&r, PK_E_IO, "cannot open: %s", strerror(errno));
-    struct stat sb;
-    if (fstat(fd, &sb) != 0) {
-        int e = errno;
-        close(fd);
-        return fail(&r, PK_E_IO, "cannot stat: %s", strerror(e));
-    }
-    if (!S_ISREG(sb.st_mode)) {
-        close(fd);
-        return fail(&r, PK_E_IO, "not a regular file");
-    }
-    if ((uint64_t)sb.st_size > PKI_SBOM_MAX_BYTES) {
-        close(fd);
-        return fail(&r, PK_E_LIMIT, "larger than %u bytes", PKI_SBOM_MAX_BYTES);
-    }
-    size_t len = (size_t)sb.st_size, got = 0;
-    char *buf = pki_malloc(len ? len : 1);
-    if (!buf) {
-        close(fd);
-        return fail(&r, PK_E_NOMEM, "out of memory");
-    }
-    while (got < len) {
-        ssize_t n = read(fd, buf + got, len - got);
-        if (n < 0 && errno == EINTR)
-            continue;
-        if (n <= 0)
-            break;
-        got += (size_t)n;
-    }
-    int rerr = got < len ? errno : 0;
-    close(fd);
-    if (got < len) {
-        pki_free(buf);
-        return fail(&r, PK_E_IO, "read error: %s", rerr ? strerror(rerr) : "file shrank");
-    }
+    char *buf = NULL, why[256];
+    size_t len = 0;
+    pk_status rs = pki_read_file(path, PKI_SBOM_MAX_BYTES, 0, &buf, &len, why, sizeof why);
+    if (rs != PK_OK)
+        return fail(&r, rs, "%s", why);
     pk_status st = pki_sbom_read_buf(buf, len, path, out, err, errcap);
     pki_free(buf);
     return st;

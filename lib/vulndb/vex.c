@@ -208,42 +208,12 @@ pk_status pki_vex_load(const char *path, pki_vexst **out, size_t *n, char *err, 
         return PK_E_MISUSE;
     *out = NULL;
     *n = 0;
-    int fd = open(path, O_RDONLY | O_CLOEXEC);
-    if (fd < 0)
-        return fail(&r, PK_E_IO, "cannot open: %s", strerror(errno));
-    struct stat sb;
-    if (fstat(fd, &sb) != 0) {
-        int e = errno;
-        close(fd);
-        return fail(&r, PK_E_IO, "cannot stat: %s", strerror(e));
-    }
-    if (!S_ISREG(sb.st_mode)) {
-        close(fd);
-        return fail(&r, PK_E_IO, "not a regular file");
-    }
-    if ((uint64_t)sb.st_size > PKI_SBOM_MAX_BYTES) {
-        close(fd);
-        return fail(&r, PK_E_LIMIT, "larger than %u bytes", PKI_SBOM_MAX_BYTES);
-    }
-    size_t len = (size_t)sb.st_size, got = 0;
-    char *buf = pki_malloc(len ? len : 1);
-    if (!buf) {
-        close(fd);
-        return fail(&r, PK_E_NOMEM, "out of memory");
-    }
-    while (got < len) {
-        ssize_t k = read(fd, buf + got, len - got);
-        if (k < 0 && errno == EINTR)
-            continue;
-        if (k <= 0)
-            break;
-        got += (size_t)k;
-    }
-    int rerr = got < len ? errno : 0;
-    close(fd);
-    pk_status s = got < len
-                      ? fail(&r, PK_E_IO, "read error: %s", rerr ? strerror(rerr) : "file shrank")
-                      : parse(&r, buf, len);
+    char *buf = NULL, why[256];
+    size_t len = 0;
+    pk_status s = pki_read_file(path, PKI_SBOM_MAX_BYTES, 0, &buf, &len, why, sizeof why);
+    if (s != PK_OK)
+        return fail(&r, s, "%s", why);
+    s = parse(&r, buf, len);
     pki_free(buf);
     if (s != PK_OK) {
         if (s == PK_E_NOMEM && err && errcap && !err[0])

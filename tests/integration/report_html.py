@@ -159,7 +159,9 @@ def case_bad():
     check_eq(b.evaluate("[...document.querySelectorAll('#reasons li')].map(e => e.textContent)"),
              doc["reasons"], "reasons")
     conds = b.evaluate("[...document.querySelectorAll('#conditions li')].map(e => e.textContent)")
-    check_eq(conds, [c["text"] for c in doc["conditions"]], "conditions")
+    check_eq(conds, [c["text"] + (" (also needed by %s)" % ", ".join(c["also"])
+                                  if c.get("also") else "") for c in doc["conditions"]],
+             "conditions")
     # the endpoints chart: one bar label per country, the unlocated one named so
     labels = b.evaluate("[...document.querySelectorAll('#endpoints svg')[0]"
                         ".querySelectorAll('text:not(.val)')].map(e => e.textContent)")
@@ -377,6 +379,8 @@ def edited_report(name, n, hostile):
         rep["endpoints"]["list"].append({"value": evil, "country": 5, "classes": [evil, 3],
                                          "occurrences": [{"vpath": evil, "offset": -1}]})
         rep["limits_hit"] = [{"rule_id": evil, "vpath": evil, "message": evil}]
+        # an advisory feed, so the injected KEV entry is judged (PSS-VUL-01 REJECTs)
+        rep["vulnerability_db"]["sources"].append({"name": "osv", "records": 1})
         rep["inputs"].append({"path": evil, "kind": evil})
     p = os.path.join(S.dir, name + "-report.json")
     with open(p, "w") as f:

@@ -113,6 +113,16 @@ static void t_no_vulns(void **st)
     expect("{\"no_vulns\":{}}", r, "fail", 2);
     expect("{\"no_vulns\":{\"kev\":true}}", REP(",\"findings\":[]"), "not_evaluated", 0);
     expect("{\"no_vulns\":{\"kev\":true}}", REP(",\"vulnerabilities\":[]"), "pass", 0);
+    /* KEV, EPSS and endpoint tables match nothing: no advisory feed, no pass */
+    expect("{\"no_vulns\":{\"kev\":true}}",
+           REP(",\"vulnerabilities\":[],\"vulnerability_db\":{\"sources\":[{\"name\":"
+               "\"kev\",\"records\":1200},{\"name\":\"osv\",\"records\":0},{\"name\":"
+               "\"trackers-xray\",\"records\":9}]}"),
+           "not_evaluated", 0);
+    expect("{\"no_vulns\":{\"kev\":true}}",
+           REP(",\"vulnerabilities\":[],\"vulnerability_db\":{\"sources\":[{\"name\":"
+               "\"kev\",\"records\":1200},{\"name\":\"nswg\",\"records\":3}]}"),
+           "pass", 0);
 }
 
 #define ELF(vp, pie, relro, type)                                                                  \
