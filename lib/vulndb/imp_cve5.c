@@ -44,30 +44,12 @@ typedef struct cve_ctx {
 
 static pk_status cve_str(cve_ctx *c, const json_t *o, const char *key, size_t max, const char **out)
 {
-    *out = NULL;
-    const json_t *v = json_object_get(o, key);
-    if (!v || json_is_null(v))
-        return PK_OK;
-    if (!json_is_string(v))
-        return pki_imp_fail(c->im, PK_E_FEED, c->rec, "%s is not a string", key);
-    size_t n = json_string_length(v);
-    if (n > max || strlen(json_string_value(v)) != n)
-        return pki_imp_fail(c->im, PK_E_FEED, c->rec, "%s is too long or holds a NUL", key);
-    *out = n ? json_string_value(v) : NULL;
-    return PK_OK;
+    return pki_imp_jstr(c->im, o, key, c->rec, max, out);
 }
 
 static pk_status cve_arr(cve_ctx *c, const json_t *o, const char *key, json_t **out)
 {
-    json_t *v = json_object_get(o, key);
-    *out = NULL;
-    if (!v || json_is_null(v))
-        return PK_OK;
-    if (!json_is_array(v) || json_array_size(v) > CVE_ARRAY_MAX)
-        return pki_imp_fail(c->im, PK_E_FEED, c->rec, "%s is not an array of at most %u", key,
-                            CVE_ARRAY_MAX);
-    *out = v;
-    return PK_OK;
+    return pki_imp_jarr(c->im, o, key, c->rec, CVE_ARRAY_MAX, out);
 }
 
 /* Words CNAs put where a version is unknown or unbounded. */

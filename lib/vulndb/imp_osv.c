@@ -34,33 +34,13 @@ typedef struct osv_ctx {
  * embedded NUL or more than max bytes is malformed. */
 static pk_status osv_str(osv_ctx *c, const json_t *o, const char *key, size_t max, const char **out)
 {
-    *out = NULL;
-    const json_t *v = json_object_get(o, key);
-    if (!v || json_is_null(v))
-        return PK_OK;
-    if (!json_is_string(v))
-        return pki_imp_fail(c->im, PK_E_FEED, c->rec, "%s is not a string", key);
-    size_t n = json_string_length(v);
-    if (n > max || strlen(json_string_value(v)) != n)
-        return pki_imp_fail(c->im, PK_E_FEED, c->rec, "%s is too long or holds a NUL", key);
-    *out = n ? json_string_value(v) : NULL;
-    return PK_OK;
+    return pki_imp_jstr(c->im, o, key, c->rec, max, out);
 }
 
 /* An optional array member (NULL when absent or null), capped. */
 static pk_status osv_arr(osv_ctx *c, const json_t *o, const char *key, json_t **out)
 {
-    json_t *v = json_object_get(o, key);
-    *out = NULL;
-    if (!v || json_is_null(v))
-        return PK_OK;
-    if (!json_is_array(v))
-        return pki_imp_fail(c->im, PK_E_FEED, c->rec, "%s is not an array", key);
-    if (json_array_size(v) > OSV_ARRAY_MAX)
-        return pki_imp_fail(c->im, PK_E_FEED, c->rec, "%s has more than %u entries", key,
-                            OSV_ARRAY_MAX);
-    *out = v;
-    return PK_OK;
+    return pki_imp_jarr(c->im, o, key, c->rec, OSV_ARRAY_MAX, out);
 }
 
 /* A string array element, bounded: NULL when the element is not a string. */

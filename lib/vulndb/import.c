@@ -571,3 +571,16 @@ pk_status pki_imp_jstr(pki_imp *im, const json_t *o, const char *key, const char
     *out = n ? s : NULL;
     return PK_OK;
 }
+
+pk_status pki_imp_jarr(pki_imp *im, const json_t *o, const char *key, const char *rec, size_t max,
+                       json_t **out)
+{
+    json_t *v = json_object_get(o, key);
+    *out = NULL;
+    if (!v || json_is_null(v))
+        return PK_OK;
+    if (!json_is_array(v) || json_array_size(v) > max)
+        return pki_imp_fail(im, PK_E_FEED, rec, "%s is not an array of at most %zu", key, max);
+    *out = v;
+    return PK_OK;
+}

@@ -114,6 +114,10 @@ struct json_t;
  * (PK_E_FEED naming the record and the key). */
 pk_status pki_imp_jstr(pki_imp *im, const struct json_t *o, const char *key, const char *rec,
                        size_t max, const char **out);
+/* An optional array member: *out NULL when absent or null; another type or
+ * more than max entries is malformed (PK_E_FEED naming the record and key). */
+pk_status pki_imp_jarr(pki_imp *im, const struct json_t *o, const char *key, const char *rec,
+                       size_t max, struct json_t **out);
 
 /* Formats "PATH: record R: reason" into im->err and returns st (PK_E_FEED for
  * malformed data). record may be NULL ("PATH: reason"). */
