@@ -26,6 +26,7 @@ static void usage(FILE *f)
             "                                             parakh db --help)\n"
             "       parakh lab keygen | root keygen|accredit|suspend | certify | verify\n"
             "                                            (certificates; docs/certificate.md)\n"
+            "       parakh registry submit|revoke|export    (the registry; docs/registry-api.md)\n"
             "       parakh version\n"
             "\n"
             "Takes each PATH (a file, a directory or any archive) apart safely and reports\n"
@@ -407,6 +408,8 @@ int cmd_lab(int argc, char **argv);
 int cmd_root(int argc, char **argv);
 int cmd_certify(int argc, char **argv);
 int cmd_verify(int argc, char **argv);
+/* the registry client (cli/registry.c; docs/registry-api.md) */
+int cmd_registry(int argc, char **argv);
 
 int main(int argc, char **argv)
 {
@@ -434,6 +437,8 @@ int main(int argc, char **argv)
         return cmd_certify(argc - 1, argv + 1);
     if (strcmp(argv[1], "verify") == 0)
         return cmd_verify(argc - 1, argv + 1);
+    if (strcmp(argv[1], "registry") == 0)
+        return cmd_registry(argc - 1, argv + 1);
     if (strcmp(argv[1], "version") == 0 || strcmp(argv[1], "--version") == 0) {
         printf("parakh %s\n", pk_version());
         return EXIT_CLEAN;

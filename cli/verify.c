@@ -1,9 +1,11 @@
 /* parakh verify: is this exact file certified, by whom, and still valid?
  * Offline: the certificate, the root-signed accreditation(s) and
- * suspension(s), the root public key. Exit codes (docs/certificate.md):
+ * suspension(s), the root public key. With --url or --mirror: the
+ * registry's log instead (cli/registry.c). Exit codes (docs/certificate.md):
  * 0 VALID; 10 + the state otherwise (11 not certified, 12 expired, 13 lab
- * suspended, 14 not accredited, 15 bad signature, 16 malformed); 2 usage;
- * 3 an input could not be read. */
+ * suspended, 14 not accredited, 15 bad signature, 16 malformed, 17 revoked,
+ * 18 superseded, 19 log inconsistent); 2 usage; 3 an input could not be
+ * read, the server could not be reached, the mirror could not be read. */
 #include "cli.h"
 
 #include <getopt.h>
@@ -13,6 +15,9 @@
 #include <string.h>
 
 int cli_cert_read(const char *path, size_t max, char **buf, size_t *len);
+int cli_verify_registry(const char *what, const uint8_t sha[32], const char *url,
+                        const char *mirror, const char *root, const char *logkey, const char *state,
+                        int nostate, const char *cacert, const char *date);
 
 enum { EXIT_STATE_BASE = 10, MAX_RECORDS = 64 };
 
@@ -22,14 +27,22 @@ static void usage(FILE *f)
             "usage: parakh verify FILE --cert CERT.json --root ROOT.pub\n"
             "         --accreditation ACCR.json... [--suspension SUSP.json...] [--date DATE]\n"
             "       parakh verify --sha256 HEX --cert ... (the same for a known digest)\n"
+            "       parakh verify FILE --url URL --root ROOT.pub --log-key LOG.vkey\n"
+            "         [--state DIR | --no-state] [--cacert PEM] [--date DATE]\n"
+            "       parakh verify FILE --mirror DIR --root ROOT.pub [--log-key LOG.vkey]\n"
+            "         [--state DIR] [--date DATE]\n"
             "\n"
             "Says whether FILE (its SHA-256) is certified by CERT, signed by a lab whose key\n"
             "the national root accredited, not suspended, and not expired as of DATE\n"
             "(default now). --accreditation and --suspension repeat (up to %d each).\n"
+            "--url asks the registry and checks its answer against the signed log (the\n"
+            "checkpoint kept in --state, default $XDG_STATE_HOME/parakh); --mirror reads\n"
+            "an exported mirror offline.\n"
             "\n"
             "exit codes: 0 VALID; 11 not certified; 12 expired; 13 lab suspended;\n"
-            "14 not accredited; 15 bad signature; 16 malformed certificate; 2 usage;\n"
-            "3 an input could not be read.\n",
+            "14 not accredited; 15 bad signature; 16 malformed certificate; 17 revoked;\n"
+            "18 superseded; 19 log inconsistent; 2 usage; 3 an input, the server or the\n"
+            "mirror could not be read.\n",
             MAX_RECORDS);
 }
 
@@ -52,16 +65,37 @@ static int add_record(pk_trust *t, const char *path)
 
 int cmd_verify(int argc, char **argv)
 {
-    enum { O_CERT = 256, O_ACCR, O_SUSP, O_ROOT, O_DATE, O_SHA };
+    enum {
+        O_CERT = 256,
+        O_ACCR,
+        O_SUSP,
+        O_ROOT,
+        O_DATE,
+        O_SHA,
+        O_URL,
+        O_MIRROR,
+        O_LOGKEY,
+        O_STATE,
+        O_NOSTATE,
+        O_CA
+    };
     static const struct option opts[] = {{"cert", required_argument, 0, O_CERT},
                                          {"accreditation", required_argument, 0, O_ACCR},
                                          {"suspension", required_argument, 0, O_SUSP},
                                          {"root", required_argument, 0, O_ROOT},
                                          {"date", required_argument, 0, O_DATE},
                                          {"sha256", required_argument, 0, O_SHA},
+                                         {"url", required_argument, 0, O_URL},
+                                         {"mirror", required_argument, 0, O_MIRROR},
+                                         {"log-key", required_argument, 0, O_LOGKEY},
+                                         {"state", required_argument, 0, O_STATE},
+                                         {"no-state", no_argument, 0, O_NOSTATE},
+                                         {"cacert", required_argument, 0, O_CA},
                                          {"help", no_argument, 0, 'h'},
                                          {0, 0, 0, 0}};
     const char *cert = NULL, *root = NULL, *date = NULL, *hex = NULL;
+    const char *url = NULL, *mirror = NULL, *logkey = NULL, *state = NULL, *ca = NULL;
+    int nostate = 0;
     const char *accr[MAX_RECORDS], *susp[MAX_RECORDS];
     size_t na = 0, ns = 0;
     int c;
@@ -81,6 +115,24 @@ int cmd_verify(int argc, char **argv)
         case O_SHA:
             hex = optarg;
             break;
+        case O_URL:
+            url = optarg;
+            break;
+        case O_MIRROR:
+            mirror = optarg;
+            break;
+        case O_LOGKEY:
+            logkey = optarg;
+            break;
+        case O_STATE:
+            state = optarg;
+            break;
+        case O_NOSTATE:
+            nostate = 1;
+            break;
+        case O_CA:
+            ca = optarg;
+            break;
         case O_ACCR:
             if (na == MAX_RECORDS)
                 return cli_bad_value("--accreditation", optarg);
@@ -99,7 +151,11 @@ int cmd_verify(int argc, char **argv)
             return EXIT_USAGE;
         }
     }
-    if (!cert || !root || (hex ? optind != argc : optind != argc - 1)) {
+    int reg = url || mirror;
+    if ((reg ? (cert || na || ns || (url && mirror) || (url && !logkey) || (mirror && ca) ||
+                (state && nostate))
+             : (!cert || logkey || state || nostate || ca)) ||
+        !root || (hex ? optind != argc : optind != argc - 1)) {
         usage(stderr);
         return EXIT_USAGE;
     }
@@ -111,6 +167,9 @@ int cmd_verify(int argc, char **argv)
         fprintf(stderr, "parakh: %s\n", err);
         return EXIT_INPUT;
     }
+    if (reg)
+        return cli_verify_registry(hex ? hex : argv[optind], sha, url, mirror, root, logkey, state,
+                                   nostate, ca, date);
     pk_key *rk = NULL;
     if (pk_key_load(root, 0, &rk, err, sizeof err) != PK_OK) {
         fprintf(stderr, "parakh: --root %s\n", err);

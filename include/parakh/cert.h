@@ -131,14 +131,18 @@ typedef enum pk_cert_state {
     PK_CERT_NOT_ACCREDITED = 4, /* no root-signed accreditation of the key at issue time */
     PK_CERT_BAD_SIGNATURE = 5,  /* no signature verifies with the lab's accredited key(s) */
     PK_CERT_MALFORMED = 6,      /* not a parakh certificate (or over a limit) */
-    /* Reserved for the registry (next: parakhd's revocations and
-     * re-certifications, fed by pk_trust_add): not returned yet. */
+    /* Set by the registry client from logged revocations and
+     * re-certifications (registry_client.h); pk_cert_verify never returns them. */
     PK_CERT_REVOKED = 7,
     PK_CERT_SUPERSEDED = 8,
+    /* Only from the registry client (registry_client.h): the log's answer
+     * failed a check (checkpoint signature, a proof, a fork, a leaf), so
+     * nothing it said is believed. */
+    PK_CERT_LOG_INCONSISTENT = 9,
 } pk_cert_state;
 
 /* "VALID", "NOT CERTIFIED", "EXPIRED", "LAB SUSPENDED", "NOT ACCREDITED",
- * "BAD SIGNATURE", "MALFORMED", "REVOKED", "SUPERSEDED". */
+ * "BAD SIGNATURE", "MALFORMED", "REVOKED", "SUPERSEDED", "LOG INCONSISTENT". */
 PK_API const char *pk_cert_state_str(pk_cert_state s);
 
 /* The trust store: the root public key plus root-signed records. A server
@@ -182,6 +186,13 @@ typedef struct pk_cert_result {
  * at issue time, suspension, digest among the subjects, validity period. */
 PK_API pk_cert_state pk_cert_verify(const pk_cert *c, const pk_trust *t, const uint8_t *sha256,
                                     const char *date, pk_cert_result *r);
+/* The same, judging the suspension (step 4) by when the registry's log first
+ * saw the certificate: logged (NULLABLE, RFC 3339) is the leaf's time; a
+ * certificate logged on or after its lab's suspension is LAB SUSPENDED even
+ * when its (lab-claimed) issue time is earlier. NULL: pk_cert_verify. */
+PK_API pk_cert_state pk_cert_verify_logged(const pk_cert *c, const pk_trust *t,
+                                           const uint8_t *sha256, const char *date,
+                                           const char *PK_NULLABLE logged, pk_cert_result *r);
 /* The same from the envelope's text: MALFORMED with the parser's reason. */
 PK_API pk_cert_state pk_cert_verify_buf(const char *buf, size_t len, const pk_trust *t,
                                         const uint8_t *sha256, const char *date, pk_cert_result *r);

@@ -47,6 +47,9 @@
 /* Most rows one lookup returns (a sha256 certified 100 times is an anomaly
  * worth a look, not a page to scroll). */
 #define PK_RSTORE_MAX_ROWS 100
+/* Most accreditations (and suspensions) pk_rstore_labs_all returns: the
+ * trust store's own bound (PK_CERT_MAX_TRUST). */
+#define PK_RSTORE_MAX_LABS 4096
 /* Bounds on what is stored: text fields, envelopes, subjects per certificate. */
 #define PK_RSTORE_MAX_TEXT     4096u
 #define PK_RSTORE_MAX_BLOB     (4u << 20)
@@ -186,12 +189,18 @@ PK_API pk_status pk_rstore_append(pk_rstore *s, const pk_rstore_record *rec, con
                                   size_t len, uint64_t *PK_NULLABLE index, char *err,
                                   size_t errlen);
 
-/* The same in steps, for a caller that computes the nodes itself:
+/* The same in steps, for a caller that computes the nodes itself or appends
+ * several records in one transaction (parakhd's group commit):
  * begin_append takes the lock and gives the current size n; the tlog store
  * of pk_rstore_tlog() reads inside the transaction; put_record stores the
- * record; put_leaf stores leaf n and the nodes of pk_tlog_append (checked:
- * nodes[0] is (0, n, leaf hash), then one parent per level); commit or
- * rollback ends it. On any failure the caller calls rollback. */
+ * record with index n; put_leaf stores leaf n and the nodes of
+ * pk_tlog_append (checked: nodes[0] is (0, n, leaf hash), then one parent
+ * per level). Once both are stored the next record and leaf take index n+1,
+ * and so on. pk_rstore_put_checkpoint may be called inside the transaction
+ * (for the size reached so far), so the checkpoint commits with its leaves.
+ * commit needs every record to have its leaf (and at least one pair);
+ * commit or rollback ends it. On any failure the caller calls rollback:
+ * nothing of the transaction stays. */
 PK_API pk_status pk_rstore_begin_append(pk_rstore *s, uint64_t *size, char *err, size_t errlen);
 PK_API pk_status pk_rstore_put_record(pk_rstore *s, const pk_rstore_record *rec, uint64_t index,
                                       char *err, size_t errlen);
@@ -200,6 +209,13 @@ PK_API pk_status pk_rstore_put_leaf(pk_rstore *s, pk_rstore_kind kind, const cha
                                     size_t count, char *err, size_t errlen);
 PK_API pk_status pk_rstore_commit(pk_rstore *s, char *err, size_t errlen);
 PK_API void pk_rstore_rollback(pk_rstore *s);
+
+/* A read snapshot: every lookup between read_begin and read_end sees the
+ * database as of one moment (SQLite: a deferred read transaction;
+ * PostgreSQL: REPEATABLE READ READ ONLY), so a checkpoint and the proofs
+ * read after it agree. read_end also ends a snapshot a failed lookup left. */
+PK_API pk_status pk_rstore_read_begin(pk_rstore *s, char *err, size_t errlen);
+PK_API void pk_rstore_read_end(pk_rstore *s);
 
 /* A pk_tlog_store reading this handle's nodes (valid while s is open). */
 PK_API pk_tlog_store pk_rstore_tlog(pk_rstore *s);
@@ -231,6 +247,13 @@ PK_API pk_status pk_rstore_certs_by_purl(pk_rstore *s, const char *purl, pk_rsto
  * the lab has neither. */
 PK_API pk_status pk_rstore_lab(pk_rstore *s, const char *lab_id, pk_rstore_labs **out, char *err,
                                size_t errlen);
+/* Every lab: at most PK_RSTORE_MAX_LABS accreditations and as many
+ * suspensions, newest first (`truncated` when more exist); *out is NULL
+ * when there are none. A server builds its trust store from it. */
+PK_API pk_status pk_rstore_labs_all(pk_rstore *s, pk_rstore_labs **out, char *err, size_t errlen);
+/* How many accreditations and suspensions are stored: a server sharing the
+ * database with others compares it with its trust store's. */
+PK_API pk_status pk_rstore_trust_count(pk_rstore *s, uint64_t *n, char *err, size_t errlen);
 PK_API pk_status pk_rstore_lab_by_key(pk_rstore *s, const char *key_id,
                                       pk_rstore_accreditation **out, char *err, size_t errlen);
 PK_API pk_status pk_rstore_revocation_get(pk_rstore *s, const char *cert_id,
@@ -242,6 +265,10 @@ PK_API pk_status pk_rstore_token_add(pk_rstore *s, const pk_rstore_token *t, cha
                                      size_t errlen);
 PK_API pk_status pk_rstore_token_by_hash(pk_rstore *s, const uint8_t secret_sha256[32],
                                          pk_rstore_token **out, char *err, size_t errlen);
+/* Calls fn for every token, oldest first; the token is valid only during
+ * the call. */
+PK_API pk_status pk_rstore_token_each(pk_rstore *s, void (*fn)(const pk_rstore_token *t, void *ctx),
+                                      void *ctx, char *err, size_t errlen);
 /* Marks a token revoked on date; PK_E_USAGE when unknown or already revoked. */
 PK_API pk_status pk_rstore_token_revoke(pk_rstore *s, const char *id, const char *date, char *err,
                                         size_t errlen);

@@ -10,9 +10,9 @@
 
 const char *pk_cert_state_str(pk_cert_state s)
 {
-    static const char *const N[] = {"VALID",         "NOT CERTIFIED",  "EXPIRED",
-                                    "LAB SUSPENDED", "NOT ACCREDITED", "BAD SIGNATURE",
-                                    "MALFORMED",     "REVOKED",        "SUPERSEDED"};
+    static const char *const N[] = {
+        "VALID",         "NOT CERTIFIED", "EXPIRED", "LAB SUSPENDED", "NOT ACCREDITED",
+        "BAD SIGNATURE", "MALFORMED",     "REVOKED", "SUPERSEDED",    "LOG INCONSISTENT"};
     return (unsigned)s < sizeof N / sizeof N[0] ? N[s] : "UNKNOWN";
 }
 
@@ -168,6 +168,12 @@ static pk_cert_state say(pk_cert_result *r, pk_cert_state s, const char *fmt, ..
 pk_cert_state pk_cert_verify(const pk_cert *c, const pk_trust *t, const uint8_t *sha256,
                              const char *date, pk_cert_result *r)
 {
+    return pk_cert_verify_logged(c, t, sha256, date, NULL, r);
+}
+
+pk_cert_state pk_cert_verify_logged(const pk_cert *c, const pk_trust *t, const uint8_t *sha256,
+                                    const char *date, const char *logged, pk_cert_result *r)
+{
     pk_cert_result dummy;
     if (!r)
         r = &dummy;
@@ -177,6 +183,15 @@ pk_cert_state pk_cert_verify(const pk_cert *c, const pk_trust *t, const uint8_t 
     int64_t now = pki_cert_now();
     if (date && pki_cert_time_parse(date, false, &now) != 0)
         return say(r, PK_CERT_MALFORMED, "the verification date \"%.40s\" is not RFC 3339", date);
+    /* The log's time, when known, is when the certificate was made public:
+     * the issue time is the lab's own claim and could be back-dated. */
+    int64_t seen = c->issued;
+    if (logged) {
+        if (pki_cert_time_parse(logged, false, &seen) != 0)
+            return say(r, PK_CERT_MALFORMED, "the log time \"%.40s\" is not RFC 3339", logged);
+        if (seen < c->issued)
+            seen = c->issued;
+    }
     /* 1-3: the lab's accredited keys, the signature, the accreditation at
      * issue time (a key rotated later keeps its old certificates) */
     const pki_trust_accr *signer = NULL, *in_time = NULL;
@@ -209,11 +224,19 @@ pk_cert_state pk_cert_verify(const pk_cert *c, const pk_trust *t, const uint8_t 
     /* 4: a suspension stops certificates issued on or after its date */
     const pki_trust_susp *sp = NULL;
     for (size_t i = 0; i < t->ns; i++)
-        if (strcmp(t->susp[i].lab, c->lab) == 0 && c->issued >= t->susp[i].from &&
+        if (strcmp(t->susp[i].lab, c->lab) == 0 && seen >= t->susp[i].from &&
             (!sp || t->susp[i].from < sp->from))
             sp = &t->susp[i];
     if (sp) {
         pki_cert_time_fmt(sp->from, r->since);
+        if (seen > c->issued) {
+            char l[32];
+            pki_cert_time_fmt(seen, l);
+            return say(r, PK_CERT_LAB_SUSPENDED,
+                       "lab %s is suspended from %s (%s); this certificate says it was "
+                       "issued %s but the log first saw it %s",
+                       c->lab, r->since, sp->reason, c->f[F_ISSUED], l);
+        }
         return say(r, PK_CERT_LAB_SUSPENDED,
                    "lab %s is suspended from %s (%s); this certificate "
                    "was issued %s",

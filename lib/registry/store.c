@@ -399,7 +399,8 @@ const char *pki_rs_record_ref(const pk_rstore_record *rec)
 PK_API pk_status pk_rstore_put_record(pk_rstore *s, const pk_rstore_record *rec, uint64_t index,
                                       char *err, size_t errlen)
 {
-    if (!s || !rec || !s->in_txn || index != s->txn_size || !pki_rs_record_ref(rec))
+    if (!s || !rec || !s->in_txn || s->txn_record || index != s->txn_size ||
+        !pki_rs_record_ref(rec))
         return pki_rs_fail(err, errlen, PK_E_MISUSE,
                            "registry store: put_record outside begin_append, or for another index");
     int64_t idx = (int64_t)index;
@@ -418,7 +419,9 @@ PK_API pk_status pk_rstore_put_record(pk_rstore *s, const pk_rstore_record *rec,
         st = put_revocation(s, rec->u.revocation, idx, err, errlen);
         break;
     }
-    if (st == PK_OK)
+    if (st == PK_OK) {
         s->txn_record = true;
+        pki_rs_txn_advance(s);
+    }
     return st;
 }

@@ -62,9 +62,11 @@ struct pk_rstore {
     const pki_rs_ops *ops;
     void *db;
     bool in_txn;
-    uint64_t txn_size; /* the log size read under the lock */
-    bool txn_leaf;     /* put_leaf done in this transaction */
-    bool txn_record;   /* put_record done in this transaction */
+    bool in_read;       /* inside read_begin .. read_end */
+    uint64_t txn_size;  /* the next index: the size read under the lock + pairs stored */
+    uint64_t txn_pairs; /* records stored with their leaves in this transaction */
+    bool txn_leaf;      /* put_leaf done for index txn_size */
+    bool txn_record;    /* put_record done for index txn_size */
 };
 
 extern const pki_rs_ops pki_rs_sqlite;
@@ -96,6 +98,9 @@ char *pki_rs_col_text(pki_arena *a, const pki_row *r, int col);
 pk_bytes pki_rs_col_blob(pki_arena *a, const pki_row *r, int col);
 
 const char *pki_rs_kind_str(pk_rstore_kind k);
+/* After put_record or put_leaf: once both halves of an index are stored,
+ * the next pair takes the next index (store_log.c). */
+void pki_rs_txn_advance(pk_rstore *s);
 /* The id a record's leaf refers to (lab id, certificate id); NULL if none. */
 const char *pki_rs_record_ref(const pk_rstore_record *rec);
 int pki_rs_kind_parse(const char *s, pk_rstore_kind *out);

@@ -17,7 +17,7 @@ static pk_status row_u64(void *arg, const pki_row *r, char *err, size_t errlen)
 
 PK_API pk_status pk_rstore_begin_append(pk_rstore *s, uint64_t *size, char *err, size_t errlen)
 {
-    if (!s || !size || s->in_txn)
+    if (!s || !size || s->in_txn || s->in_read)
         return pki_rs_fail(err, errlen, PK_E_MISUSE,
                            "registry store: begin_append inside a transaction");
     pk_status st = s->ops->begin(s->db, err, errlen);
@@ -33,6 +33,7 @@ PK_API pk_status pk_rstore_begin_append(pk_rstore *s, uint64_t *size, char *err,
     }
     s->in_txn = true;
     s->txn_size = n;
+    s->txn_pairs = 0;
     s->txn_leaf = s->txn_record = false;
     *size = n;
     return PK_OK;
@@ -100,14 +101,26 @@ PK_API pk_status pk_rstore_put_leaf(pk_rstore *s, pk_rstore_kind kind, const cha
                            NULL, NULL, 0, err, errlen);
     if (st == PK_OK)
         s->txn_leaf = true;
+    pki_rs_txn_advance(s);
     return st;
+}
+
+/* Both halves of index txn_size are stored: the next pair takes the next
+ * index. */
+void pki_rs_txn_advance(pk_rstore *s)
+{
+    if (s->txn_leaf && s->txn_record) {
+        s->txn_size++;
+        s->txn_pairs++;
+        s->txn_leaf = s->txn_record = false;
+    }
 }
 
 PK_API pk_status pk_rstore_commit(pk_rstore *s, char *err, size_t errlen)
 {
     if (!s || !s->in_txn)
         return pki_rs_fail(err, errlen, PK_E_MISUSE, "registry store: commit without begin");
-    if (!s->txn_leaf || !s->txn_record) {
+    if (s->txn_leaf || s->txn_record || s->txn_pairs == 0) {
         /* A record must be in the log and a leaf must have its record. */
         pk_rstore_rollback(s);
         return pki_rs_fail(err, errlen, PK_E_MISUSE,
@@ -170,6 +183,31 @@ PK_API pk_status pk_rstore_append(pk_rstore *s, const pk_rstore_record *rec, con
     if (st == PK_OK && index)
         *index = n;
     return st;
+}
+
+PK_API pk_status pk_rstore_read_begin(pk_rstore *s, char *err, size_t errlen)
+{
+    if (!s || s->in_txn || s->in_read)
+        return pki_rs_fail(err, errlen, PK_E_MISUSE,
+                           "registry store: read_begin inside a"
+                           " transaction");
+    /* SQLite: BEGIN is deferred; the first SELECT takes the snapshot. */
+    pk_status st = s->ops->query(s->db,
+                                 strcmp(s->ops->name, "postgresql") == 0
+                                     ? "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY"
+                                     : "BEGIN",
+                                 NULL, 0, NULL, NULL, 0, err, errlen);
+    if (st == PK_OK)
+        s->in_read = true;
+    return st;
+}
+
+PK_API void pk_rstore_read_end(pk_rstore *s)
+{
+    if (!s || !s->in_read)
+        return;
+    s->ops->rollback(s->db); /* nothing was written: ending the snapshot is enough */
+    s->in_read = false;
 }
 
 /* ---- reading the log ---- */

@@ -175,12 +175,13 @@ PK_API pk_status pk_rstore_cert_by_id(pk_rstore *s, const char *id, pk_rstore_ce
 struct labs_ctx {
     pki_arena *a;
     pk_rstore_labs *r;
+    size_t max;
 };
 
 static pk_status row_accr(void *arg, const pki_row *r, char *err, size_t errlen)
 {
     struct labs_ctx *c = arg;
-    if (c->r->count == PK_RSTORE_MAX_ROWS) {
+    if (c->r->count == c->max) {
         c->r->truncated = true;
         return PK_OK;
     }
@@ -203,7 +204,7 @@ static pk_status row_accr(void *arg, const pki_row *r, char *err, size_t errlen)
 static pk_status row_susp(void *arg, const pki_row *r, char *err, size_t errlen)
 {
     struct labs_ctx *c = arg;
-    if (c->r->nsuspensions == PK_RSTORE_MAX_ROWS) {
+    if (c->r->nsuspensions == c->max) {
         c->r->truncated = true;
         return PK_OK;
     }
@@ -223,30 +224,35 @@ static pk_status row_susp(void *arg, const pki_row *r, char *err, size_t errlen)
     "SELECT log_index, lab_id, key_id, public_key, envelope, valid_from, valid_until, state"       \
     " FROM accreditations "
 
+/* value NULL: every lab (where must then hold no placeholder). At most max
+ * rows of each kind; `truncated` when more exist. */
 static pk_status labs_query(pk_rstore *s, const char *where, const char *value, bool suspensions,
-                            pk_rstore_labs **out, char *err, size_t errlen)
+                            size_t max, pk_rstore_labs **out, char *err, size_t errlen)
 {
     *out = NULL;
-    struct labs_ctx c = {0};
+    struct labs_ctx c = {.max = max};
     c.r = pki_rs_result_new(sizeof *c.r, &c.a);
     if (!c.r)
         return NOMEM(err, errlen);
-    c.r->items = pki_arena_alloc(c.a, PK_RSTORE_MAX_ROWS * sizeof *c.r->items);
-    c.r->suspensions = pki_arena_alloc(c.a, PK_RSTORE_MAX_ROWS * sizeof *c.r->suspensions);
+    c.r->items = pki_arena_alloc(c.a, max * sizeof *c.r->items);
+    c.r->suspensions = pki_arena_alloc(c.a, max * sizeof *c.r->suspensions);
     if (!c.r->items || !c.r->suspensions) {
         pk_rstore_free(c.r);
         return NOMEM(err, errlen);
     }
     char sql[512];
     snprintf(sql, sizeof sql, "%s%s ORDER BY log_index DESC LIMIT ?", ACCR_COLS, where);
-    pki_param p[] = {pki_pt(value), pki_pi(PK_RSTORE_MAX_ROWS + 1)};
-    pk_status st =
-        s->ops->query(s->db, sql, p, 2, row_accr, &c, PK_RSTORE_MAX_ROWS + 1, err, errlen);
+    pki_param p[] = {pki_pt(value), pki_pi((int64_t)max + 1)};
+    const pki_param *pp = value ? p : p + 1;
+    size_t np = value ? 2 : 1;
+    pk_status st = s->ops->query(s->db, sql, pp, np, row_accr, &c, max + 1, err, errlen);
     if (st == PK_OK && suspensions)
         st = s->ops->query(s->db,
-                           "SELECT log_index, lab_id, from_date, reason, envelope FROM suspensions"
-                           " WHERE lab_id = ? ORDER BY log_index DESC LIMIT ?",
-                           p, 2, row_susp, &c, PK_RSTORE_MAX_ROWS + 1, err, errlen);
+                           value ? "SELECT log_index, lab_id, from_date, reason, envelope FROM"
+                                   " suspensions WHERE lab_id = ? ORDER BY log_index DESC LIMIT ?"
+                                 : "SELECT log_index, lab_id, from_date, reason, envelope FROM"
+                                   " suspensions ORDER BY log_index DESC LIMIT ?",
+                           pp, np, row_susp, &c, max + 1, err, errlen);
     if (st != PK_OK || (c.r->count == 0 && c.r->nsuspensions == 0))
         pk_rstore_free(c.r);
     else
@@ -254,12 +260,19 @@ static pk_status labs_query(pk_rstore *s, const char *where, const char *value, 
     return st;
 }
 
+PK_API pk_status pk_rstore_labs_all(pk_rstore *s, pk_rstore_labs **out, char *err, size_t errlen)
+{
+    if (!s || !out)
+        return pki_rs_fail(err, errlen, PK_E_MISUSE, "registry store: no handle");
+    return labs_query(s, "", NULL, true, PK_RSTORE_MAX_LABS, out, err, errlen);
+}
+
 PK_API pk_status pk_rstore_lab(pk_rstore *s, const char *lab_id, pk_rstore_labs **out, char *err,
                                size_t errlen)
 {
     if (!s || !lab_id || !out)
         return pki_rs_fail(err, errlen, PK_E_MISUSE, "registry store: no handle or lab id");
-    return labs_query(s, "WHERE lab_id = ?", lab_id, true, out, err, errlen);
+    return labs_query(s, "WHERE lab_id = ?", lab_id, true, PK_RSTORE_MAX_ROWS, out, err, errlen);
 }
 
 PK_API pk_status pk_rstore_lab_by_key(pk_rstore *s, const char *key_id,
@@ -269,10 +282,29 @@ PK_API pk_status pk_rstore_lab_by_key(pk_rstore *s, const char *key_id,
         return pki_rs_fail(err, errlen, PK_E_MISUSE, "registry store: no handle or key id");
     *out = NULL;
     pk_rstore_labs *l;
-    pk_status st = labs_query(s, "WHERE key_id = ?", key_id, false, &l, err, errlen);
+    pk_status st =
+        labs_query(s, "WHERE key_id = ?", key_id, false, PK_RSTORE_MAX_ROWS, &l, err, errlen);
     if (st != PK_OK || !l)
         return st;
     if (!(*out = take_first(l, &l->items[0], sizeof **out)))
         return NOMEM(err, errlen);
     return PK_OK;
+}
+
+static pk_status row_count(void *arg, const pki_row *r, char *err, size_t errlen)
+{
+    (void)err, (void)errlen;
+    *(uint64_t *)arg = (uint64_t)r->ops->i64(r, 0);
+    return PK_OK;
+}
+
+PK_API pk_status pk_rstore_trust_count(pk_rstore *s, uint64_t *n, char *err, size_t errlen)
+{
+    if (!s || !n)
+        return pki_rs_fail(err, errlen, PK_E_MISUSE, "registry store: no handle");
+    *n = 0;
+    return s->ops->query(s->db,
+                         "SELECT (SELECT count(*) FROM accreditations) +"
+                         " (SELECT count(*) FROM suspensions)",
+                         NULL, 0, row_count, n, 1, err, errlen);
 }

@@ -188,3 +188,50 @@ PK_API pk_status pk_rstore_token_revoke(pk_rstore *s, const char *id, const char
                               : "registry store: no token '%.64s'",
                        id);
 }
+
+struct each_ctx {
+    void (*fn)(const pk_rstore_token *t, void *ctx);
+    void *ctx;
+};
+
+static const char *col_str(const pki_row *r, int col)
+{
+    size_t n;
+    return r->ops->isnull(r, col) ? NULL : (const char *)r->ops->bytes(r, col, &n);
+}
+
+static pk_status row_each(void *arg, const pki_row *r, char *err, size_t errlen)
+{
+    struct each_ctx *c = arg;
+    pk_rstore_token t = {0};
+    pk_status st = role_col(r, 1, &t.role, err, errlen);
+    if (st != PK_OK)
+        return st;
+    size_t n;
+    const void *h = r->ops->bytes(r, 4, &n);
+    if (n != 32)
+        return pki_rs_fail(err, errlen, PK_E_FORMAT, "registry store: token hash of %zu bytes", n);
+    memcpy(t.secret_sha256, h, 32);
+    t.id = col_str(r, 0);
+    t.lab_id = col_str(r, 2);
+    t.name = col_str(r, 3);
+    t.created = col_str(r, 5);
+    t.revoked = col_str(r, 6);
+    if (!t.id || !t.name || !t.created)
+        return pki_rs_fail(err, errlen, PK_E_FORMAT, "registry store: a token row lacks a field");
+    c->fn(&t, c->ctx);
+    return PK_OK;
+}
+
+PK_API pk_status pk_rstore_token_each(pk_rstore *s, void (*fn)(const pk_rstore_token *t, void *ctx),
+                                      void *ctx, char *err, size_t errlen)
+{
+    if (!s || !fn)
+        return pki_rs_fail(err, errlen, PK_E_MISUSE, "registry store: no handle or callback");
+    struct each_ctx c = {fn, ctx};
+    return s->ops->query(
+        s->db,
+        "SELECT id, role, lab_id, name, secret_sha256, created, revoked FROM tokens"
+        " ORDER BY created, id",
+        NULL, 0, row_each, &c, 0, err, errlen);
+}

@@ -372,6 +372,96 @@ static void t_failed_txn(void **state)
     pk_rstore_close(s);
 }
 
+/* One record and its leaf inside an open append transaction. */
+static pk_status put_pair(pk_rstore *s, const pk_rstore_cert *c, uint64_t idx)
+{
+    pk_rstore_record r = {.kind = PK_RSTORE_CERTIFICATE, .u.cert = c};
+    pk_status st = pk_rstore_put_record(s, &r, idx, err, sizeof err);
+    if (st != PK_OK)
+        return st;
+    uint8_t h[32];
+    pk_tlog_node nodes[PK_TLOG_APPEND_MAX];
+    size_t count;
+    pk_tlog_leaf_hash(c->envelope.ptr, c->envelope.len, h);
+    pk_tlog_store ts = pk_rstore_tlog(s);
+    st = pk_tlog_append(&ts, h, idx, nodes, &count, err, sizeof err);
+    return st != PK_OK ? st
+                       : pk_rstore_put_leaf(s, PK_RSTORE_CERTIFICATE, c->id, c->envelope.ptr,
+                                            c->envelope.len, nodes, count, err, sizeof err);
+}
+
+/* Group commit (parakhd): several records, leaves and the checkpoint of the
+ * new size in one transaction; a refused record leaves nothing of it. */
+static void t_batch(void **state)
+{
+    (void)state;
+    pk_rstore *s = open_store();
+    assert_int_equal(add_accr(s, "LAB-ISB-01", "k1", NULL), PK_OK);
+    pk_rstore_subject sub = {{1}, "vendor.zip"};
+    char ids[5][8];
+    pk_rstore_cert c[5];
+    for (int i = 0; i < 5; i++) {
+        snprintf(ids[i], sizeof ids[i], "B%d", i);
+        c[i] = (pk_rstore_cert){.id = ids[i],
+                                .envelope = {(const uint8_t *)ids[i], 2},
+                                .lab_id = "LAB-ISB-01",
+                                .issued = "2026-11-01",
+                                .expires = "2027-11-01",
+                                .product = "P",
+                                .vendor = "V",
+                                .version = "1",
+                                .profile = "p",
+                                .verdict = "APPROVE",
+                                .subjects = &sub,
+                                .nsubjects = 1};
+    }
+    uint64_t n;
+    assert_int_equal(pk_rstore_begin_append(s, &n, err, sizeof err), PK_OK);
+    assert_int_equal(n, 1);
+    for (int i = 0; i < 5; i++) {
+        pk_rstore_record r = {.kind = PK_RSTORE_CERTIFICATE, .u.cert = &c[i]};
+        assert_int_equal(pk_rstore_put_record(s, &r, n + i + 1, err, sizeof err), PK_E_MISUSE);
+        assert_int_equal(put_pair(s, &c[i], n + i), PK_OK);
+    }
+    assert_int_equal(pk_rstore_put_checkpoint(s, 6, "origin\n6\n", err, sizeof err), PK_OK);
+    assert_int_equal(pk_rstore_commit(s, err, sizeof err), PK_OK);
+    assert_int_equal(size_of(s), 6);
+    check_root(s);
+    pk_rstore_checkpoint *cp;
+    assert_int_equal(pk_rstore_checkpoint_latest(s, &cp, err, sizeof err), PK_OK);
+    assert_int_equal(cp->size, 6);
+    pk_rstore_free(cp);
+
+    /* B5 then a duplicate B0: refused, rolled back, B5 gone with it. */
+    assert_int_equal(pk_rstore_begin_append(s, &n, err, sizeof err), PK_OK);
+    pk_rstore_cert b5 = c[1];
+    b5.id = "B5";
+    pk_rstore_record r = {.kind = PK_RSTORE_CERTIFICATE, .u.cert = &b5};
+    assert_int_equal(pk_rstore_put_record(s, &r, n, err, sizeof err), PK_OK);
+    assert_int_equal(pk_rstore_put_record(s, &r, n, err, sizeof err), PK_E_MISUSE); /* twice */
+    pk_rstore_rollback(s);
+    assert_int_equal(pk_rstore_begin_append(s, &n, err, sizeof err), PK_OK);
+    assert_int_equal(put_pair(s, &b5, n), PK_OK);
+    assert_int_equal(put_pair(s, &c[0], n + 1), PK_E_USAGE);
+    assert_non_null(strstr(err, "certificate 'B0' refused"));
+    pk_rstore_rollback(s);
+    assert_int_equal(size_of(s), 6);
+    pk_rstore_cert *got;
+    assert_int_equal(pk_rstore_cert_by_id(s, "B5", &got, err, sizeof err), PK_OK);
+    assert_null(got);
+    /* A read snapshot; no append inside it. */
+    assert_int_equal(pk_rstore_read_begin(s, err, sizeof err), PK_OK);
+    assert_int_equal(size_of(s), 6);
+    assert_int_equal(pk_rstore_begin_append(s, &n, err, sizeof err), PK_E_MISUSE);
+    pk_rstore_read_end(s);
+    assert_int_equal(add_accr(s, "LAB-2", "k2", NULL), PK_OK);
+    pk_rstore_labs *all;
+    assert_int_equal(pk_rstore_labs_all(s, &all, err, sizeof err), PK_OK);
+    assert_true(all->count == 2 && strcmp(all->items[0].lab_id, "LAB-2") == 0); /* newest 1st */
+    pk_rstore_free(all);
+    pk_rstore_close(s);
+}
+
 #define PER_THREAD 40
 
 struct worker {
@@ -683,6 +773,7 @@ int main(void)
         cmocka_unit_test_setup(t_records, fresh),
         cmocka_unit_test_setup(t_log, fresh),
         cmocka_unit_test_setup(t_failed_txn, fresh),
+        cmocka_unit_test_setup(t_batch, fresh),
         cmocka_unit_test_setup(t_concurrent, fresh),
         cmocka_unit_test_setup(t_schema_version, fresh),
         cmocka_unit_test_setup(t_tokens, fresh),
