@@ -75,7 +75,6 @@ pk_status pki_dsse_parse(const char *buf, size_t len, size_t max, pki_dsse *d, c
 bool pki_dsse_verified_by(const pki_dsse *d, const pk_key *k);
 void pki_dsse_clear(pki_dsse *d);
 
-void pki_cert_err(char *err, size_t errlen, const char *fmt, ...)
-    __attribute__((format(printf, 3, 4)));
+#define pki_cert_err pki_errf
 
 #endif

@@ -27,17 +27,6 @@ void pk_cert_free(pk_cert *c)
     pki_free(c);
 }
 
-static bool hex64(const char *s)
-{
-    uint8_t d[32];
-    if (!s || pk_sha256_from_hex(s, d) != 0)
-        return false;
-    for (int i = 0; i < 64; i++)
-        if (s[i] >= 'A' && s[i] <= 'F')
-            return false; /* one spelling: lower case */
-    return true;
-}
-
 static pk_status parse_subjects(pk_cert *c, json_t *subj, char *err, size_t errlen)
 {
     size_t n = json_array_size(subj);
@@ -59,7 +48,7 @@ static pk_status parse_subjects(pk_cert *c, json_t *subj, char *err, size_t errl
         const char *sha = name && json_is_object(dg)
                               ? pki_cert_str(dg, "sha256", 64, false, label, err, errlen)
                               : NULL;
-        if (!sha || !hex64(sha)) {
+        if (!sha || !pki_is_hex64(sha)) {
             if (name && sha)
                 pki_cert_err(err, errlen, "%s: digest.sha256 is not 64 lowercase hex", label);
             else if (!name || !json_is_object(dg))
@@ -147,7 +136,7 @@ static pk_status parse_predicate(pk_cert *c, json_t *p, char *err, size_t errlen
         pki_cert_err(err, errlen, "%s: verdict \"%s\" cannot be certified", L, v);
         return PK_E_FORMAT;
     }
-    if (!hex64(c->f[F_SBOM])) {
+    if (!pki_is_hex64(c->f[F_SBOM])) {
         pki_cert_err(err, errlen, "%s: sbom.digest.sha256 is not 64 lowercase hex", L);
         return PK_E_FORMAT;
     }

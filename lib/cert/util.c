@@ -8,16 +8,6 @@
 
 #include "cert/cert_int.h"
 
-void pki_cert_err(char *err, size_t errlen, const char *fmt, ...)
-{
-    if (!err || !errlen)
-        return;
-    va_list ap;
-    va_start(ap, fmt);
-    vsnprintf(err, errlen, fmt, ap);
-    va_end(ap);
-}
-
 char *pki_cert_b64(const uint8_t *b, size_t n)
 {
     if (n > (SIZE_MAX - 1) / 4 * 3 - 3)

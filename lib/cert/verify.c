@@ -165,35 +165,11 @@ static pk_cert_state say(pk_cert_result *r, pk_cert_state s, const char *fmt, ..
     return s;
 }
 
-pk_cert_state pk_cert_verify(const pk_cert *c, const pk_trust *t, const uint8_t *sha256,
-                             const char *date, pk_cert_result *r)
+/* 1-3: the lab's accredited keys, the signature, the accreditation at
+ * issue time (a key rotated later keeps its old certificates). VALID: all
+ * three passed (r->reason empty). */
+static pk_cert_state signer_checks(const pk_cert *c, const pk_trust *t, pk_cert_result *r)
 {
-    return pk_cert_verify_logged(c, t, sha256, date, NULL, r);
-}
-
-pk_cert_state pk_cert_verify_logged(const pk_cert *c, const pk_trust *t, const uint8_t *sha256,
-                                    const char *date, const char *logged, pk_cert_result *r)
-{
-    pk_cert_result dummy;
-    if (!r)
-        r = &dummy;
-    memset(r, 0, sizeof *r);
-    if (!c || !t)
-        return say(r, PK_CERT_MALFORMED, "no certificate or no trust store");
-    int64_t now = pki_cert_now();
-    if (date && pki_cert_time_parse(date, false, &now) != 0)
-        return say(r, PK_CERT_MALFORMED, "the verification date \"%.40s\" is not RFC 3339", date);
-    /* The log's time, when known, is when the certificate was made public:
-     * the issue time is the lab's own claim and could be back-dated. */
-    int64_t seen = c->issued;
-    if (logged) {
-        if (pki_cert_time_parse(logged, false, &seen) != 0)
-            return say(r, PK_CERT_MALFORMED, "the log time \"%.40s\" is not RFC 3339", logged);
-        if (seen < c->issued)
-            seen = c->issued;
-    }
-    /* 1-3: the lab's accredited keys, the signature, the accreditation at
-     * issue time (a key rotated later keeps its old certificates) */
     const pki_trust_accr *signer = NULL, *in_time = NULL;
     size_t nlab = 0;
     for (size_t i = 0; i < t->na; i++) {
@@ -220,6 +196,60 @@ pk_cert_state pk_cert_verify_logged(const pk_cert *c, const pk_trust *t, const u
         return say(r, PK_CERT_NOT_ACCREDITED,
                    "issued %s, when key %.16s... of lab %s was not accredited (from %s until %s)",
                    c->f[F_ISSUED], signer->key->keyid, c->lab, f, u);
+    }
+    r->state = PK_CERT_VALID;
+    return PK_CERT_VALID;
+}
+
+pk_cert_state pk_cert_verify(const pk_cert *c, const pk_trust *t, const uint8_t *sha256,
+                             const char *date, pk_cert_result *r)
+{
+    return pk_cert_verify_logged(c, t, sha256, date, NULL, r);
+}
+
+pk_cert_state pk_cert_verify_logged(const pk_cert *c, const pk_trust *t, const uint8_t *sha256,
+                                    const char *date, const char *logged, pk_cert_result *r)
+{
+    return pki_cert_verify_memo(c, t, sha256, date, logged, NULL, r);
+}
+
+pk_cert_state pki_cert_verify_memo(const pk_cert *c, const pk_trust *t, const uint8_t *sha256,
+                                   const char *date, const char *logged, pki_cert_sigmemo *m,
+                                   pk_cert_result *r)
+{
+    pk_cert_result dummy;
+    if (!r)
+        r = &dummy;
+    memset(r, 0, sizeof *r);
+    if (!c || !t)
+        return say(r, PK_CERT_MALFORMED, "no certificate or no trust store");
+    int64_t now = pki_cert_now();
+    if (date && pki_cert_time_parse(date, false, &now) != 0)
+        return say(r, PK_CERT_MALFORMED, "the verification date \"%.40s\" is not RFC 3339", date);
+    /* The log's time, when known, is when the certificate was made public:
+     * the issue time is the lab's own claim and could be back-dated. */
+    int64_t seen = c->issued;
+    if (logged) {
+        if (pki_cert_time_parse(logged, false, &seen) != 0)
+            return say(r, PK_CERT_MALFORMED, "the log time \"%.40s\" is not RFC 3339", logged);
+        if (seen < c->issued)
+            seen = c->issued;
+    }
+    /* 1-3 depend only on c and the trust store's accreditations: a memo
+     * from an earlier call with the same two is reused as is */
+    if (m && m->done) {
+        if (m->state != PK_CERT_VALID)
+            return say(r, m->state, "%s", m->reason);
+    } else {
+        pk_cert_state s = signer_checks(c, t, r);
+        if (m) {
+            m->done = true;
+            m->state = s;
+            snprintf(m->reason, sizeof m->reason, "%s", r->reason);
+        }
+        if (s != PK_CERT_VALID)
+            return s;
+        memset(r, 0, sizeof *r);
     }
     /* 4: a suspension stops certificates issued on or after its date */
     const pki_trust_susp *sp = NULL;

@@ -62,4 +62,21 @@ struct pk_trust {
     size_t ns, scap;
 };
 
+/* What verification steps 1-3 (accreditation known, signature, accredited
+ * at issue time) concluded for one certificate and one trust store: they
+ * depend on nothing else, so a caller that keeps parsed certificates (the
+ * registry server) memoises them and skips the signature check. Owned by
+ * the caller; done false: not yet computed. */
+typedef struct pki_cert_sigmemo {
+    bool done;
+    pk_cert_state state; /* VALID: the three steps passed */
+    char reason[512];
+} pki_cert_sigmemo;
+
+/* pk_cert_verify_logged with an optional memo m: when m->done its outcome
+ * replaces steps 1-3, otherwise they run and fill m. Same answers. */
+pk_cert_state pki_cert_verify_memo(const pk_cert *c, const pk_trust *t, const uint8_t *sha256,
+                                   const char *date, const char *logged, pki_cert_sigmemo *m,
+                                   pk_cert_result *r);
+
 #endif

@@ -177,3 +177,13 @@ char *pki_vpath_uri(const char *vpath)
     out[o] = 0;
     return out;
 }
+
+bool pki_is_hex64(const char *s)
+{
+    if (!s)
+        return false;
+    size_t i = 0;
+    for (; i < 64 && ((s[i] >= '0' && s[i] <= '9') || (s[i] >= 'a' && s[i] <= 'f')); i++)
+        ;
+    return i == 64 && s[64] == '\0';
+}

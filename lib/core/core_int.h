@@ -89,4 +89,10 @@ void pki_b64_encode(const uint8_t *in, size_t n, char *out);
 pk_status pki_read_file(const char *path, size_t max, unsigned flags, char **buf, size_t *len,
                         char *why, size_t whylen);
 
+/* printf into an error buffer of the (char *err, size_t errlen) convention;
+ * err may be NULL. */
+void pki_errf(char *err, size_t errlen, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+/* Exactly 64 lowercase hex digits (a SHA-256 as ids and URLs spell it). */
+bool pki_is_hex64(const char *s);
+
 #endif

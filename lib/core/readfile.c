@@ -3,6 +3,7 @@
  * size checked against the caller's limit before anything is allocated, and
  * a file that changes size while read is an error, not a short buffer. */
 #include <errno.h>
+#include <stdarg.h>
 #include <fcntl.h>
 #include <stdio.h>
 #include <string.h>
@@ -79,4 +80,14 @@ pk_status pki_read_file(const char *path, size_t max, unsigned flags, char **buf
     *buf = b;
     *len = n;
     return PK_OK;
+}
+
+void pki_errf(char *err, size_t errlen, const char *fmt, ...)
+{
+    if (!err || !errlen)
+        return;
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(err, errlen, fmt, ap);
+    va_end(ap);
 }

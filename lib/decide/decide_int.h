@@ -92,8 +92,7 @@ typedef struct pki_ctx {
 int pki_dec_date_valid(const char *s);
 /* 1 if waiver i is in force on date (expires on or after it). */
 int pki_waiver_active(const pki_waiver *w, const char *date);
-void pki_dec_err(char *err, size_t errlen, const char *fmt, ...)
-    __attribute__((format(printf, 3, 4)));
+#define pki_dec_err pki_errf
 
 /* Shared by profile.c and waivers.c: JSON text with duplicate keys refused;
  * keys outside allowed (NULL-terminated) refused; a non-empty string field;

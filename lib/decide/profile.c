@@ -28,16 +28,6 @@ const char *pk_profile_names(void)
     return "pss-baseline, pss-crypto, pss-critical";
 }
 
-void pki_dec_err(char *err, size_t errlen, const char *fmt, ...)
-{
-    if (!err || !errlen)
-        return;
-    va_list ap;
-    va_start(ap, fmt);
-    vsnprintf(err, errlen, fmt, ap);
-    va_end(ap);
-}
-
 const char *pki_jstr(const json_t *o, const char *key)
 {
     const json_t *v = json_object_get(o, key);

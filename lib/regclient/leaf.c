@@ -8,26 +8,6 @@
 #include "cert/cert_int.h"
 #include "regclient_int.h"
 
-void pki_rc_err(char *err, size_t errlen, const char *fmt, ...)
-{
-    if (!err || !errlen)
-        return;
-    va_list ap;
-    va_start(ap, fmt);
-    vsnprintf(err, errlen, fmt, ap);
-    va_end(ap);
-}
-
-static bool is_hex64(const char *s)
-{
-    if (strlen(s) != 64)
-        return false;
-    for (size_t i = 0; i < 64; i++)
-        if (!((s[i] >= '0' && s[i] <= '9') || (s[i] >= 'a' && s[i] <= 'f')))
-            return false;
-    return true;
-}
-
 /* Copies string member key (1..cap-1 bytes, no control character) into out. */
 static int get_str(const json_t *o, const char *key, char *out, size_t cap, char *err,
                    size_t errlen)
@@ -56,7 +36,7 @@ static int get_id(const json_t *o, const char *key, char out[65], char *err, siz
 {
     if (get_str(o, key, out, 65, err, errlen) != 0)
         return -1;
-    if (is_hex64(out))
+    if (pki_is_hex64(out))
         return 0;
     pki_rc_err(err, errlen, "leaf: \"%s\" is not 64 lowercase hex digits", key);
     return -1;
@@ -249,7 +229,7 @@ static int parse_proved(const json_t *o, const char *leafkey, const char *inckey
     }
     for (size_t i = 0; i < p->plen; i++) {
         const char *h = json_string_value(json_array_get(inc, i));
-        if (!h || !is_hex64(h) || pk_sha256_from_hex(h, p->proof[i]) != 0) {
+        if (!h || !pki_is_hex64(h) || pk_sha256_from_hex(h, p->proof[i]) != 0) {
             pki_rc_err(err, errlen, "answer: %s: \"%s\"[%zu] is not 64 lowercase hex digits", where,
                        inckey, i);
             return -1;
@@ -274,7 +254,7 @@ static int parse_entry(const json_t *o, pki_rc_entry *e, size_t k, char *err, si
         return -1;
     }
     const char *id = json_string_value(json_object_get(o, "id"));
-    if (!id || !is_hex64(id)) {
+    if (!id || !pki_is_hex64(id)) {
         pki_rc_err(err, errlen, "answer: %s: \"id\" is not 64 lowercase hex digits", where);
         return -1;
     }

@@ -91,7 +91,6 @@ pk_status pki_rc_state_save(const char *dir, pk_note_verifier *log, const char *
 pk_status pki_rc_write_file(int dirfd, const char *name, const void *b, size_t len, bool sync,
                             char *err, size_t errlen);
 
-void pki_rc_err(char *err, size_t errlen, const char *fmt, ...)
-    __attribute__((format(printf, 3, 4)));
+#define pki_rc_err pki_errf
 
 #endif

@@ -216,17 +216,6 @@ static bool parse_u64(const char *s, uint64_t *out)
     return true;
 }
 
-static bool is_hex64(const char *s)
-{
-    size_t n = strlen(s);
-    if (n != 64)
-        return false;
-    for (size_t i = 0; i < n; i++)
-        if (!((s[i] >= '0' && s[i] <= '9') || (s[i] >= 'a' && s[i] <= 'f')))
-            return false;
-    return true;
-}
-
 /* 0: authenticated (or public); else the status of the refusal, in rs. */
 static unsigned authenticate(pk_regsrv *s, const char *auth, pki_caller *c, pk_regsrv_response *rs)
 {
@@ -443,7 +432,7 @@ static void do_get(pk_regsrv *s, const char *url, target *t, pk_regsrv_response 
             snprintf(msg, sizeof msg, "give exactly one of sha256 and purl");
             break;
         }
-        if (pr[0] && !is_hex64(v[0])) {
+        if (pr[0] && !pki_is_hex64(v[0])) {
             snprintf(msg, sizeof msg, "sha256 must be 64 lowercase hex digits");
             break;
         }
@@ -488,7 +477,7 @@ static void do_get(pk_regsrv *s, const char *url, target *t, pk_regsrv_response 
             health(s, rs);
             break;
         case R_CERT:
-            if (!is_hex64(t->arg))
+            if (!pki_is_hex64(t->arg))
                 pki_srv_error(rs, 404, "no certificate with that id (64 lowercase hex digits)");
             else
                 cached(s, url, NULL, NULL, t->arg, rs);
@@ -537,14 +526,14 @@ static void do_post(pk_regsrv *s, const target *t, const pki_caller *c, const pk
     }
     switch (t->r) {
     case R_CERTS:
-        if (pr[0] && !is_hex64(v[0])) {
+        if (pr[0] && !pki_is_hex64(v[0])) {
             pki_srv_error(rs, 400, "supersedes must be a certificate id (64 lowercase hex)");
             return;
         }
         pki_srv_post_cert(s, c, pr[0] ? v[0] : NULL, rq, rs, job);
         return;
     case R_REVOKE:
-        if (!is_hex64(t->arg)) {
+        if (!pki_is_hex64(t->arg)) {
             pki_srv_error(rs, 404, "no certificate with that id (64 lowercase hex digits)");
             return;
         }
