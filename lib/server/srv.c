@@ -131,6 +131,7 @@ PK_API pk_status pk_regsrv_new(const pk_regsrv_config *cfg, pk_regsrv **out, cha
     pthread_mutex_init(&s->qlock, NULL);
     pthread_cond_init(&s->qcond, NULL);
     pki_srv_cache_init(s);
+    pki_srv_certs_init(s);
     if (pthread_key_create(&s->hkey, handle_release) != 0) {
         pki_free(s);
         snprintf(err, errlen, "parakhd: cannot make a thread key");
@@ -200,6 +201,7 @@ PK_API void pk_regsrv_free(pk_regsrv *s)
     pk_trust_free(s->trust);
     pk_note_signer_free(s->signer);
     pki_srv_cache_fini(s);
+    pki_srv_certs_fini(s);
     pthread_rwlock_destroy(&s->trust_lock);
     pthread_mutex_destroy(&s->hlock);
     pthread_mutex_destroy(&s->qlock);

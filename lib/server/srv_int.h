@@ -62,6 +62,14 @@ typedef struct pki_cache_slot {
     char now[32];
 } pki_cache_slot;
 
+/* Parsed certificates by id (srv_certs.c). */
+#define PKI_CERTS_SLOTS 16384
+typedef struct pki_cref pki_cref;
+typedef struct pki_certs_slot {
+    pthread_mutex_t m;
+    pki_cref *ref; /* the slot holds one reference */
+} pki_certs_slot;
+
 struct pk_regsrv {
     char *db_url;
     const pk_key *root;
@@ -91,6 +99,7 @@ struct pk_regsrv {
 
     pki_cache_slot cache[PKI_CACHE_SLOTS];
     size_t cache_bytes; /* bodies held, atomically updated */
+    pki_certs_slot certs[PKI_CERTS_SLOTS];
 };
 
 /* The authenticated caller: role PUBLIC when no Authorization header. */
@@ -152,6 +161,21 @@ void pki_srv_log_leaves(pk_regsrv *s, uint64_t start, uint64_t end, pk_regsrv_re
 /* An accreditation's or suspension's payload, opened with the root key
  * (a fresh JSON object) or NULL. */
 json_t *pki_srv_record_payload(const pk_regsrv *s, const pk_bytes env, const char *type);
+
+/* ---- parsed certificates by id (srv_certs.c) ---- */
+void pki_srv_certs_init(pk_regsrv *s);
+void pki_srv_certs_fini(pk_regsrv *s);
+/* The entry for certificate id with this envelope, parsed on first use;
+ * the caller holds a reference and drops it with pki_srv_cert_unref. NULL:
+ * out of memory. */
+pki_cref *pki_srv_cert_ref(pk_regsrv *s, const char *id, pk_bytes env);
+void pki_srv_cert_unref(pki_cref *c);
+/* The parsed certificate (owned by c), NULL when it did not parse. */
+const pk_cert *pki_srv_cert_parsed(const pki_cref *c);
+/* pk_cert_verify_logged against the current trust store, the signature
+ * checks memoised per trust generation. */
+pk_cert_state pki_srv_cert_verify(pk_regsrv *s, pki_cref *c, const uint8_t *sha256, const char *now,
+                                  const char *logged, pk_cert_result *res);
 
 /* ---- the answer cache (srv_cache.c) ---- */
 void pki_srv_cache_init(pk_regsrv *s);

@@ -115,8 +115,8 @@ static json_t *entry(rctx *r, const pk_rstore_cert *c, const char *sha_hex, bool
     pk_rstore_leaf *l = NULL;
     pk_rstore_revocation *rev = NULL;
     pk_rstore_cert *sup = NULL;
-    pk_cert *pc = NULL;
-    char ce[PKI_SRV_ERRLEN];
+    pki_cref *ref = NULL;
+    const pk_cert *pc = NULL;
     if (!o || !leaf_members(r, c->log_index, o, &l))
         goto fail;
     char logged[32];
@@ -127,18 +127,14 @@ static json_t *entry(rctx *r, const pk_rstore_cert *c, const char *sha_hex, bool
         (pk_rstore_cert_by_id(r->st, c->superseded_by, &sup, r->e, sizeof r->e) != PK_OK || !sup))
         goto fail;
     pk_cert_result res = {0};
-    pk_cert_state cs = PK_CERT_MALFORMED;
     uint8_t sha[32];
-    if (pk_cert_parse((const char *)c->envelope.ptr, c->envelope.len, &pc, ce, sizeof ce) ==
-        PK_OK) {
-        bool hs = sha_hex && pk_sha256_from_hex(sha_hex, sha) == 0;
-        pthread_rwlock_rdlock(&r->s->trust_lock);
-        cs = pk_cert_verify_logged(pc, r->s->trust, hs ? sha : NULL, r->now,
-                                   logged[0] ? logged : NULL, &res);
-        pthread_rwlock_unlock(&r->s->trust_lock);
-    } else {
-        snprintf(res.reason, sizeof res.reason, "%s", ce);
-    }
+    /* parsed and signature-checked once per process (srv_certs.c) */
+    if (!(ref = pki_srv_cert_ref(r->s, c->id, c->envelope)))
+        goto fail;
+    pc = pki_srv_cert_parsed(ref);
+    bool hs = sha_hex && pk_sha256_from_hex(sha_hex, sha) == 0;
+    pk_cert_state cs =
+        pki_srv_cert_verify(r->s, ref, hs ? sha : NULL, r->now, logged[0] ? logged : NULL, &res);
     const char *status = pk_cert_state_str(cs);
     char reason[700];
     snprintf(reason, sizeof reason, "%s", res.reason);
@@ -194,14 +190,14 @@ static json_t *entry(rctx *r, const pk_rstore_cert *c, const char *sha_hex, bool
     pk_rstore_free(l);
     pk_rstore_free(rev);
     pk_rstore_free(sup);
-    pk_cert_free(pc);
+    pki_srv_cert_unref(ref);
     return o;
 fail:
     json_decref(o);
     pk_rstore_free(l);
     pk_rstore_free(rev);
     pk_rstore_free(sup);
-    pk_cert_free(pc);
+    pki_srv_cert_unref(ref);
     return NULL;
 }
 

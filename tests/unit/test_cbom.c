@@ -34,7 +34,7 @@ static void each_row(const char *path, const char *stop, void (*fn)(char **col, 
             break;
         if (!*line || *line == '#')
             continue;
-        char *col[8];
+        char *col[8] = {0};
         size_t n = 0;
         for (char *p = line; n < 8;) {
             col[n++] = p;
