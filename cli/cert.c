@@ -15,7 +15,6 @@
 #include <unistd.h>
 
 /* shared with cli/verify.c, which declares them too */
-int cli_cert_read(const char *path, size_t max, char **buf, size_t *len);
 int cli_cert_write(const char *path, const char *text, size_t n);
 
 enum { EXIT_REJECTED = 1 };

@@ -136,4 +136,12 @@ int cli_getopt_error(char **argv);
  * frees); EXIT_INPUT with the reason printed. */
 int cli_read_file(const char *path, char **buf, size_t *len);
 
+/* Reads a whole certificate, record or report (at most max bytes,
+ * NUL-terminated, malloc'd) or prints why not: EXIT_CLEAN or EXIT_INPUT. */
+int cli_cert_read(const char *path, size_t max, char **buf, size_t *len);
+/* parakh verify --url/--mirror (cli/registry.c): the exit code. */
+int cli_verify_registry(const char *what, const uint8_t sha[32], const char *url,
+                        const char *mirror, const char *root, const char *logkey, const char *state,
+                        int nostate, const char *cacert, const char *date);
+
 #endif

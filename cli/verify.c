@@ -14,11 +14,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-int cli_cert_read(const char *path, size_t max, char **buf, size_t *len);
-int cli_verify_registry(const char *what, const uint8_t sha[32], const char *url,
-                        const char *mirror, const char *root, const char *logkey, const char *state,
-                        int nostate, const char *cacert, const char *date);
-
 enum { EXIT_STATE_BASE = 10, MAX_RECORDS = 64 };
 
 static void usage(FILE *f)
