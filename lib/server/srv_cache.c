@@ -7,14 +7,13 @@
  * PKI_CACHE_MAX_BODY bytes each, PKI_CACHE_MAX_TOTAL bytes in all. */
 #include <string.h>
 
+#include "core/smap.h"
 #include "srv_int.h"
 
+/* FNV-1a, the project's one string hash (core/smap.h) */
 static uint64_t fnv(const char *s)
 {
-    uint64_t h = 1469598103934665603ull;
-    for (; *s; s++)
-        h = (h ^ (unsigned char)*s) * 1099511628211ull;
-    return h;
+    return pki_smap_hash(s, strlen(s));
 }
 
 void pki_srv_cache_init(pk_regsrv *s)

@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "cert/verify_int.h"
+#include "core/smap.h"
 #include "srv_int.h"
 
 struct pki_cref {
@@ -23,12 +24,10 @@ struct pki_cref {
     pki_cert_sigmemo memo;
 };
 
+/* FNV-1a, the project's one string hash (core/smap.h) */
 static uint64_t fnv(const char *s)
 {
-    uint64_t h = 1469598103934665603ull;
-    for (; *s; s++)
-        h = (h ^ (unsigned char)*s) * 1099511628211ull;
-    return h;
+    return pki_smap_hash(s, strlen(s));
 }
 
 void pki_srv_certs_init(pk_regsrv *s)
