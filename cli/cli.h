@@ -55,6 +55,16 @@ int cli_vdb_match(const cli_vdb *o, int required, const pk_inventory *inv, pk_vu
 int cli_cbom(const cli_vdb *o, const pk_scan *s, const pk_inventory *inv, const char *policy_date,
              pk_cbom **out);
 
+/* parakh advisory (cli/advisory.c; docs/csaf.md): 4 a product is affected,
+ * 20 the document is invalid, 21 the server refused it. */
+enum { EXIT_CSAF_AFFECTED = 4, EXIT_CSAF_INVALID = 20, EXIT_CSAF_REFUSED = 21 };
+int cmd_advisory(int argc, char **argv);
+/* parakh registry sbom|inuse (cli/advisory.c), called by cmd_registry. */
+int cli_registry_csaf(int argc, char **argv);
+/* parakh advisory bundle (cli/advisory_bundle.c): the exit code. */
+int cli_advisory_bundle(const char *url, const char *keys, const char *token, const char *cacert,
+                        const char *schemas, const char *dir);
+
 int cmd_db(int argc, char **argv);
 int cmd_vulns(int argc, char **argv);
 /* parakh assess (cli/assess.c): the verdict of a policy profile. */

@@ -26,7 +26,10 @@ static void usage(FILE *f)
             "                                             parakh db --help)\n"
             "       parakh lab keygen | root keygen|accredit|suspend | certify | verify\n"
             "                                            (certificates; docs/certificate.md)\n"
-            "       parakh registry submit|revoke|export    (the registry; docs/registry-api.md)\n"
+            "       parakh registry submit|revoke|export|sbom|inuse  (the registry;\n"
+            "                                            docs/registry-api.md, docs/csaf.md)\n"
+            "       parakh advisory new|check|publish|affected|bundle   (CSAF 2.0 advisories;\n"
+            "                                            docs/csaf.md)\n"
             "       parakh version\n"
             "\n"
             "Takes each PATH (a file, a directory or any archive) apart safely and reports\n"
@@ -439,6 +442,8 @@ int main(int argc, char **argv)
         return cmd_verify(argc - 1, argv + 1);
     if (strcmp(argv[1], "registry") == 0)
         return cmd_registry(argc - 1, argv + 1);
+    if (strcmp(argv[1], "advisory") == 0)
+        return cmd_advisory(argc - 1, argv + 1);
     if (strcmp(argv[1], "version") == 0 || strcmp(argv[1], "--version") == 0) {
         printf("parakh %s\n", pk_version());
         return EXIT_CLEAN;

@@ -27,12 +27,16 @@ static void usage(FILE *f)
           "                                [--cacert PEM]\n"
           "       parakh registry export --url URL --log-key LOG.vkey --mirror DIR [--cacert PEM]\n"
           "       parakh registry accredit|suspend RECORD --url URL --token-file F [--cacert PEM]\n"
+          "       parakh registry sbom CERT-ID SBOM --url URL --token-file F [--cacert PEM]\n"
+          "       parakh registry inuse CERT-ID --url URL --token-file F [--cacert PEM]\n"
           "\n"
           "submit sends a certificate to parakhd (a lab's token), revoke revokes one\n"
           "(national or the issuing lab), export copies the whole log into DIR after\n"
           "recomputing its root (DIR is replaced only by a complete, verified mirror).\n"
           "accredit and suspend publish a root-signed record from parakh root accredit or\n"
           "parakh root suspend (the national CERT's token).\n"
+          "sbom stores the CycloneDX SBOM a certificate names (the issuing lab), inuse\n"
+          "records that the token's organisation runs a certified product (docs/csaf.md).\n"
           "The token is read from a file, never from the command line.\n"
           "\n"
           "exit codes: 0 done; 1 the server refused (its message is printed); 2 usage;\n"
@@ -121,6 +125,8 @@ int cmd_registry(int argc, char **argv)
         return argc < 2 ? EXIT_USAGE : EXIT_CLEAN;
     }
     const char *sub = argv[1];
+    if (!strcmp(sub, "sbom") || !strcmp(sub, "inuse")) /* docs/csaf.md: cli/advisory.c */
+        return cli_registry_csaf(argc, argv);
     int c;
     optind = 1;
     opterr = 0;

@@ -6,6 +6,8 @@
 #include <fcntl.h>
 #include <getopt.h>
 #include <malloc.h>
+#include <parakh/csaf_store.h>
+#include <parakh/csaf_sync.h>
 #include <parakh/parakh.h>
 #include <parakh/registry_server.h>
 #include <signal.h>
@@ -28,14 +30,21 @@ static int fail(int code, const char *fmt, const char *a, const char *b)
 
 static void usage(void)
 {
-    fputs("usage: parakhd keygen --origin NAME -o log.key\n"
-          "       parakhd token create --db URL --role ROLE [--lab LAB] --name NAME\n"
-          "       parakhd token list --db URL\n"
-          "       parakhd token revoke --db URL ID\n"
-          "       parakhd serve --db URL --listen HOST:PORT --tls-cert PEM --tls-key PEM\n"
-          "                     --root root.pub --log-key log.key [--threads N] [--origin NAME]\n"
-          "                     [--insecure-http]\n",
-          stderr);
+    fputs(
+        "usage: parakhd keygen --origin NAME -o log.key\n"
+        "       parakhd token create --db URL --role ROLE [--lab LAB] --name NAME\n"
+        "       parakhd token list --db URL\n"
+        "       parakhd token revoke --db URL ID\n"
+        "       parakhd serve --db URL --listen HOST:PORT --tls-cert PEM --tls-key PEM\n"
+        "                     --root root.pub --log-key log.key [--threads N] [--origin NAME]\n"
+        "                     [--insecure-http] [--schemas DIR] [--csaf-url https://HOST[:PORT]]\n"
+        "                     [--csaf-gnupghome DIR --csaf-key FPR] [--csaf-publisher FILE]\n"
+        "                     [--upstream URL --upstream-keys KEYS.asc [--upstream-token-file F]\n"
+        "                      [--upstream-cacert PEM] [--upstream-interval S]]\n"
+        "       parakhd import --db URL --bundle DIR|FILE.json --keys KEYS.asc "
+        "[--unsigned-vendor]\n"
+        "                     [--schemas DIR]\n",
+        stderr);
 }
 
 /* The whole file (at most 1 MiB), NUL-terminated; NULL with errno set. */
@@ -181,12 +190,100 @@ static int cmd_token(int argc, char **argv)
     return rc;
 }
 
+/* The CSAF options of serve (docs/csaf.md). */
+typedef struct csaf_opts {
+    const char *schemas, *url, *gnupghome, *key, *publisher;
+    pk_regsrv_upstream up;
+} csaf_opts;
+
+static int csaf_opt(int c, csaf_opts *o)
+{
+    switch (c) {
+    case 'S':
+        o->schemas = optarg;
+        return 0;
+    case 'U':
+        o->url = optarg;
+        return 0;
+    case 'G':
+        o->gnupghome = optarg;
+        return 0;
+    case 'K':
+        o->key = optarg;
+        return 0;
+    case 'P':
+        o->publisher = optarg;
+        return 0;
+    case 'u':
+        o->up.url = optarg;
+        return 0;
+    case 'y':
+        o->up.keys_path = optarg;
+        return 0;
+    case 'T':
+        o->up.token_path = optarg;
+        return 0;
+    case 'C':
+        o->up.cacert = optarg;
+        return 0;
+    case 'i': {
+        char *end;
+        unsigned long v = strtoul(optarg, &end, 10);
+        if (*end || v < 1 || v > 86400)
+            return fail(PKD_USAGE, "--upstream-interval '%s' is not 1..86400 seconds%s", optarg,
+                        "");
+        o->up.interval_s = (unsigned)v;
+        return 0;
+    }
+    default:
+        return usage(), PKD_USAGE;
+    }
+}
+
+/* After the listener is up (its port is known): the CSAF side, then the
+ * upstream thread. *signer is closed by the caller after the server. */
+static int csaf_start(pk_regsrv *s, const csaf_opts *o, const char *listen, unsigned port,
+                      pk_csaf_signer **signer)
+{
+    char err[512], base[600];
+    if (o->url)
+        snprintf(base, sizeof base, "%s", o->url);
+    else {
+        const char *colon = strrchr(listen, ':');
+        int hl = colon ? (int)(colon - listen) : (int)strlen(listen);
+        snprintf(base, sizeof base, "https://%.*s:%u", hl, listen, port);
+    }
+    if (!!o->gnupghome != !!o->key)
+        return fail(PKD_USAGE, "--csaf-gnupghome and --csaf-key go together%s%s", "", "");
+    if (o->key && pk_csaf_signer_open(o->gnupghome, o->key, signer, err, sizeof err) != PK_OK)
+        return fail(PKD_INPUT, "--csaf-key: %s%s", err, "");
+    char *pub = NULL;
+    if (o->publisher && !(pub = slurp(o->publisher)))
+        return fail(PKD_INPUT, "--csaf-publisher %s: %s", o->publisher, strerror(errno));
+    pk_regsrv_csaf cc = {
+        .base_url = base, .publisher_json = pub, .signer = *signer, .schema_dir = o->schemas};
+    pk_status st = pk_regsrv_csaf_setup(s, &cc, err, sizeof err);
+    free(pub);
+    if (st != PK_OK)
+        return fail(st == PK_E_USAGE || st == PK_E_FORMAT ? PKD_USAGE : PKD_INPUT, "CSAF: %s%s",
+                    err, "");
+    if (!o->up.url && (o->up.keys_path || o->up.token_path || o->up.cacert || o->up.interval_s))
+        return fail(PKD_USAGE, "--upstream-* options need --upstream%s%s", "", "");
+    if (o->up.url && !o->up.keys_path)
+        return fail(PKD_USAGE, "--upstream needs --upstream-keys%s%s", "", "");
+    if (o->up.url && (st = pk_regsrv_upstream_start(s, &o->up, err, sizeof err)) != PK_OK)
+        return fail(st == PK_E_USAGE ? PKD_USAGE : PKD_INPUT, "%s%s", err, "");
+    return PKD_OK;
+}
+
 static int cmd_serve(int argc, char **argv, int first)
 {
     const char *db = NULL, *listen = NULL, *cert = NULL, *key = NULL, *root = NULL, *logkey = NULL,
                *origin = NULL;
     unsigned threads = 0;
     int insecure = 0;
+    csaf_opts co = {0};
+    pk_csaf_signer *signer = NULL;
     static const struct option lo[] = {{"db", 1, 0, 'd'},
                                        {"listen", 1, 0, 'L'},
                                        {"tls-cert", 1, 0, 'c'},
@@ -196,6 +293,16 @@ static int cmd_serve(int argc, char **argv, int first)
                                        {"threads", 1, 0, 't'},
                                        {"origin", 1, 0, 'O'},
                                        {"insecure-http", 0, 0, 'I'},
+                                       {"schemas", 1, 0, 'S'},
+                                       {"csaf-url", 1, 0, 'U'},
+                                       {"csaf-gnupghome", 1, 0, 'G'},
+                                       {"csaf-key", 1, 0, 'K'},
+                                       {"csaf-publisher", 1, 0, 'P'},
+                                       {"upstream", 1, 0, 'u'},
+                                       {"upstream-keys", 1, 0, 'y'},
+                                       {"upstream-token-file", 1, 0, 'T'},
+                                       {"upstream-cacert", 1, 0, 'C'},
+                                       {"upstream-interval", 1, 0, 'i'},
                                        {0, 0, 0, 0}};
     int c;
     optind = first;
@@ -233,8 +340,11 @@ static int cmd_serve(int argc, char **argv, int first)
             threads = (unsigned)v;
             break;
         }
-        default:
-            return usage(), PKD_USAGE;
+        default: {
+            int r = csaf_opt(c, &co);
+            if (r)
+                return r;
+        }
         }
     }
     if (optind != argc || !db || !listen || !root || !logkey)
@@ -280,10 +390,15 @@ static int cmd_serve(int argc, char **argv, int first)
                                     .tls_cert = tc,
                                     .tls_key = tk,
                                     .insecure_http = insecure,
-                                    .threads = threads};
+                                    .threads = threads,
+                                    .hold = true};
         pk_status st = pk_regsrv_http_start(s, &hc, &h, err, sizeof err);
         if (st != PK_OK)
             rc = fail(st == PK_E_USAGE ? PKD_USAGE : PKD_INPUT, "%s%s", err, "");
+        else
+            rc = csaf_start(s, &co, listen, pk_regsrv_http_port(h), &signer);
+        if (rc == PKD_OK)
+            pk_regsrv_http_open(h); /* the CSAF provider knows its URL and key now */
     }
     if (tk) {
         memset(tk, 0, strlen(tk));
@@ -301,7 +416,64 @@ static int cmd_serve(int argc, char **argv, int first)
     }
     pk_regsrv_http_stop(h);
     pk_regsrv_free(s);
+    pk_csaf_signer_close(signer);
     pk_key_free(rk);
+    return rc;
+}
+
+/* parakhd import: a bundle (a provider tree) or one vendor document into
+ * the database, with the checks of a pull (docs/csaf.md). Exit 0 when
+ * nothing was refused, 1 when some document was, 3 when the bundle or the
+ * database could not be read. */
+static int cmd_import(int argc, char **argv)
+{
+    const char *db = NULL, *bundle = NULL, *keys = NULL, *schemas = NULL;
+    int unsigned_ok = 0;
+    static const struct option lo[] = {
+        {"db", 1, 0, 'd'},      {"bundle", 1, 0, 'b'},          {"keys", 1, 0, 'k'},
+        {"schemas", 1, 0, 'S'}, {"unsigned-vendor", 0, 0, 'V'}, {0, 0, 0, 0}};
+    int c;
+    optind = 1;
+    while ((c = getopt_long(argc, argv, "", lo, NULL)) != -1) {
+        if (c == 'd')
+            db = optarg;
+        else if (c == 'b')
+            bundle = optarg;
+        else if (c == 'k')
+            keys = optarg;
+        else if (c == 'S')
+            schemas = optarg;
+        else if (c == 'V')
+            unsigned_ok = 1;
+        else
+            return usage(), PKD_USAGE;
+    }
+    if (optind != argc || !db || !bundle || (!keys && !unsigned_ok))
+        return fail(PKD_USAGE, "import needs --db, --bundle and --keys (or --unsigned-vendor)%s%s",
+                    "", "");
+    char err[512];
+    pk_rstore *st;
+    if (pk_rstore_open(db, &st, err, sizeof err) != PK_OK)
+        return fail(PKD_INPUT, "%s%s", err, "");
+    pk_csaf_sink k = {.st = st, .source = "import"};
+    pk_csaf_sync_cb cb;
+    pk_csaf_sink_callbacks(&k, &cb);
+    pk_csaf_sync_opts o = {.keys_path = keys,
+                           .schema_dir = schemas,
+                           .unsigned_ok = unsigned_ok,
+                           .follow_aggregator = true};
+    pk_csaf_sync_stats ss = {0};
+    int rc = PKD_OK;
+    if (pk_csaf_pull_dir(bundle, &o, &cb, &ss, err, sizeof err) != PK_OK)
+        rc = fail(PKD_INPUT, "import %s: %s", bundle, err);
+    else {
+        printf("%llu listed, %llu stored, %llu refused, %llu unchanged\n",
+               (unsigned long long)ss.listed, (unsigned long long)k.stored,
+               (unsigned long long)ss.refused, (unsigned long long)ss.unchanged);
+        if (ss.refused || k.refused)
+            rc = 1;
+    }
+    pk_rstore_close(st);
     return rc;
 }
 
@@ -316,6 +488,8 @@ int main(int argc, char **argv)
         return cmd_token(argc - 1, argv + 1);
     if (strcmp(cmd, "serve") == 0)
         return cmd_serve(argc, argv, 2);
+    if (strcmp(cmd, "import") == 0)
+        return cmd_import(argc - 1, argv + 1);
     if (strncmp(cmd, "--", 2) == 0) /* no subcommand but options: serve */
         return cmd_serve(argc, argv, 1);
     if (strcmp(cmd, "--help") == 0 || strcmp(cmd, "-h") == 0)

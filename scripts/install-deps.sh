@@ -10,7 +10,7 @@ if [ "$(id -u)" -ne 0 ]; then SUDO="sudo"; fi
 BUILD_PKGS="build-essential cmake pkg-config clang clang-format
   libarchive-dev libvectorscan-dev libsquashfs-dev libgsf-1-dev
   libssl-dev libjansson-dev libcmocka-dev libpcre2-dev libsqlite3-dev zlib1g-dev
-  libpsl-dev publicsuffix libmaxminddb-dev libcrypt-dev libgpgme-dev
+  libpsl-dev publicsuffix libmaxminddb-dev libcrypt-dev libgpgme-dev libyaml-dev
   libmicrohttpd-dev libcurl4-openssl-dev libpq-dev"
 # Tests: tools that build fixtures at test time and validate output.
 TEST_PKGS="zip unzip p7zip-full xz-utils zstd lz4 bzip2 cpio genisoimage squashfs-tools
@@ -29,5 +29,11 @@ done
 if [ -n "$missing" ]; then
   $SUDO apt-get update -qq
   DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends $missing
+fi
+# The BSI CSAF validator test (tests/integration/advisory.cmake) needs npm;
+# a Node.js from elsewhere (nodesource) already brings it.
+if ! command -v npm >/dev/null 2>&1; then
+  $SUDO apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends nodejs npm
 fi
 echo "install-deps: all packages present"

@@ -92,6 +92,29 @@ PK_API pk_status pk_rc_consistency(pk_rc *c, uint64_t from, uint64_t to, pk_rc_r
 PK_API pk_status pk_rc_leaves(pk_rc *c, uint64_t start, uint64_t end, pk_rc_resp *r, char *err,
                               size_t errlen);
 
+/* ---- CSAF advisories (docs/csaf.md "The API"; lib/regclient/csaf_http.c) ---- */
+
+/* POST /api/v1/advisories: publish a CSAF document (201, 409, 422). */
+PK_API pk_status pk_rc_advisory_publish(pk_rc *c, const uint8_t *doc, size_t len, pk_rc_resp *r,
+                                        char *err, size_t errlen);
+/* POST /api/v1/advisories/match: which certified products a document
+ * touches, nothing stored (200 {"hits": [...]}). */
+PK_API pk_status pk_rc_advisory_match(pk_rc *c, const uint8_t *doc, size_t len, pk_rc_resp *r,
+                                      char *err, size_t errlen);
+/* POST /api/v1/certificates/{id}/sbom with the CycloneDX JSON; id is the
+ * certificate id (64 lowercase hex, PK_E_USAGE otherwise). */
+PK_API pk_status pk_rc_cert_sbom(pk_rc *c, const char *id, const uint8_t *sbom, size_t len,
+                                 pk_rc_resp *r, char *err, size_t errlen);
+/* POST /api/v1/inuse {"certificate": id}: the caller's organisation runs it. */
+PK_API pk_status pk_rc_inuse(pk_rc *c, const char *id, pk_rc_resp *r, char *err, size_t errlen);
+
+/* GET of a provider-tree file (path starts with "/.well-known/", no "..",
+ * no query): what `parakh advisory bundle` needs beside the puller (the
+ * provider metadata and the OpenPGP keys it lists). PK_E_USAGE for any other
+ * path. */
+PK_API pk_status pk_rc_wellknown_get(pk_rc *c, const char *path, pk_rc_resp *r, char *err,
+                                     size_t errlen);
+
 /* ---- verifying ----------------------------------------------------------- */
 
 /* What the verifier concluded about one file. */

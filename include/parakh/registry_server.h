@@ -112,6 +112,45 @@ PK_API size_t pk_regsrv_headers(const pk_regsrv_response *rs,
                                 const char *names[PK_REGSRV_MAX_HEADERS],
                                 const char *values[PK_REGSRV_MAX_HEADERS]);
 
+/* ---- CSAF provider and aggregator (docs/csaf.md; lib/server/srv_csaf*.c,
+ * owned by the csaf-provider helper) ---- */
+
+/* Bodies of POST /api/v1/advisories, /api/v1/advisories/match and
+ * /api/v1/certificates/{id}/sbom may be this large; every other route keeps
+ * PK_REGSRV_MAX_BODY. */
+#define PK_REGSRV_MAX_CSAF_BODY (16u << 20)
+typedef struct pk_csaf_signer pk_csaf_signer;
+typedef struct pk_regsrv_csaf {
+    const char *base_url;               /* "https://host[:port]": the URLs the tree names */
+    const char *publisher_json;         /* NULLABLE: {name, namespace, category, contact_details,
+                                           issuing_authority} (--csaf-publisher) */
+    pk_csaf_signer *PK_NULLABLE signer; /* borrowed, must outlive the server; NULL: unsigned */
+    const char *PK_NULLABLE schema_dir; /* pk_csaf_schema_dir() */
+    const char *PK_NULLABLE tmpdir;     /* matching's private knowledge bases */
+} pk_regsrv_csaf;
+/* Configures the CSAF side (call once, before serving): copies c, reads
+ * the signer's public key, and loads the CSAF schemas once (PK_E_IO when
+ * they cannot be read). Without it the tree answers with a default
+ * publisher and publishing stores unsigned documents. */
+PK_API pk_status pk_regsrv_csaf_setup(pk_regsrv *s, const pk_regsrv_csaf *c, char *err,
+                                      size_t errlen);
+/* --upstream: a thread that pulls the upstream provider's tree (and its
+ * aggregator's mirrors) into this server's database once at start and then
+ * every interval_s seconds (pk_csaf_pull_url with pk_csaf_sink_callbacks),
+ * logging each refusal as "csaf-pull: refused <url>: <reason>" to stderr.
+ * Stopped (the pull in progress finishes) by pk_regsrv_free. */
+typedef struct pk_regsrv_upstream {
+    const char *url;                    /* https://host[:port] */
+    const char *keys_path;              /* ASCII-armoured OpenPGP keyring */
+    const char *PK_NULLABLE token_path; /* bearer token file */
+    const char *PK_NULLABLE cacert;     /* PEM bundle */
+    unsigned interval_s;                /* 0: 300 */
+} pk_regsrv_upstream;
+PK_API pk_status pk_regsrv_upstream_start(pk_regsrv *s, const pk_regsrv_upstream *u, char *err,
+                                          size_t errlen);
+/* The largest body the route of url accepts (for the HTTP layer). */
+PK_API size_t pk_regsrv_max_body(const char *url);
+
 /* ---- tokens (parakhd token ...) ---- */
 
 /* "pkt_" and 43 base64url characters, NUL. */
@@ -137,12 +176,18 @@ typedef struct pk_regsrv_http_config {
     unsigned threads;                 /* worker threads; 0: the number of cores */
     unsigned timeout_s;               /* idle connection timeout; 0: 15 s */
     unsigned max_connections;         /* 0: 1024 */
+    /* Answer every request 503 "starting" until pk_regsrv_http_open: the
+     * port must be bound before the base URL is known, and set-up that
+     * needs it (the CSAF provider) must finish before anyone is served. */
+    bool hold;
 } pk_regsrv_http_config;
 
 /* Listens and serves until pk_regsrv_http_stop. PK_E_USAGE for a bad listen
  * address, PK_E_IO when the port cannot be bound or TLS not set up. */
 PK_API pk_status pk_regsrv_http_start(pk_regsrv *s, const pk_regsrv_http_config *c,
                                       pk_regsrv_http **out, char *err, size_t errlen);
+/* Ends the hold of pk_regsrv_http_config.hold (no-op otherwise). */
+PK_API void pk_regsrv_http_open(pk_regsrv_http *h);
 /* The port actually bound (for listen port 0). */
 PK_API unsigned pk_regsrv_http_port(const pk_regsrv_http *h);
 /* Stops accepting, lets queued writes finish and closes every connection. */

@@ -42,8 +42,8 @@
 #include "types.h"
 
 /* The schema this library writes; an older database is migrated on open, a
- * newer one refused. */
-#define PK_RSTORE_SCHEMA_VERSION 1
+ * newer one refused. Version 2 added the CSAF tables (csaf_store.h). */
+#define PK_RSTORE_SCHEMA_VERSION 2
 /* Most rows one lookup returns (a sha256 certified 100 times is an anomaly
  * worth a look, not a page to scroll). */
 #define PK_RSTORE_MAX_ROWS 100

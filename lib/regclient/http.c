@@ -413,3 +413,9 @@ pk_status pk_rc_suspend(pk_rc *c, const char *envelope, size_t len, pk_rc_resp *
     snprintf(path, sizeof path, "/api/v1/labs/%s/suspension", lab);
     return request(c, "POST", path, envelope, len, true, r, err, errlen);
 }
+
+pk_status pki_rc_request(pk_rc *c, const char *method, const char *path, const char *body,
+                         size_t blen, pk_rc_resp *r, char *err, size_t errlen)
+{
+    return request(c, method, path, body, blen, true, r, err, errlen);
+}

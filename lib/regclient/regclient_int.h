@@ -91,6 +91,11 @@ pk_status pki_rc_state_save(const char *dir, pk_note_verifier *log, const char *
 pk_status pki_rc_write_file(int dirfd, const char *name, const void *b, size_t len, bool sync,
                             char *err, size_t errlen);
 
+/* One request to parakhd with the client's token (http.c's, for the other
+ * API files such as csaf_http.c): body NULLABLE, sent as JSON. */
+pk_status pki_rc_request(pk_rc *c, const char *method, const char *path, const char *body,
+                         size_t blen, pk_rc_resp *r, char *err, size_t errlen);
+
 #define pki_rc_err pki_errf
 
 #endif

@@ -135,10 +135,14 @@ static pk_status migrate(pk_rstore *s, const char *label, char *err, size_t errl
                          "%s: registry schema version %lld is newer than this parakh's (%d); "
                          "upgrade parakh",
                          label, (long long)ver, PK_RSTORE_SCHEMA_VERSION);
-    /* Each version's step would follow here; version 1 is the first. */
-    if (st == PK_OK && ver == 0) {
+    /* Each version's step in order: 1 the registry, 2 the CSAF tables. */
+    if (st == PK_OK && ver == 0)
         for (size_t i = 0; st == PK_OK && o->schema[i]; i++)
             st = o->query(s->db, o->schema[i], NULL, 0, NULL, NULL, 0, err, errlen);
+    if (st == PK_OK && ver < 2)
+        for (size_t i = 0; st == PK_OK && o->schema_v2[i]; i++)
+            st = o->query(s->db, o->schema_v2[i], NULL, 0, NULL, NULL, 0, err, errlen);
+    if (st == PK_OK && ver < PK_RSTORE_SCHEMA_VERSION) {
         pki_param p = pki_pi(PK_RSTORE_SCHEMA_VERSION);
         if (st == PK_OK)
             st = o->query(s->db, "INSERT INTO schema_version (version) VALUES (?)", &p, 1, NULL,

@@ -54,6 +54,9 @@ typedef struct pki_rs_ops {
     void (*close)(void *db);
     /* The DDL of the current schema, statements separated by ";\n". */
     const char *const *schema;
+    /* Version 2 (CSAF tables, store_csaf*.c): run after schema on a new
+     * database and alone on a version 1 one. */
+    const char *const *schema_v2;
     const char *lock_head_sql;    /* reads the log size, locking the row */
     const char *migrate_lock_sql; /* NULLABLE: serialises schema creation */
 } pki_rs_ops;
@@ -71,6 +74,9 @@ struct pk_rstore {
 
 extern const pki_rs_ops pki_rs_sqlite;
 extern const pki_rs_ops pki_rs_pg;
+/* The version 2 DDL of each back end (store_csaf_schema.c). */
+extern const char *const pki_csaf_sqlite_schema[];
+extern const char *const pki_csaf_pg_schema[];
 
 /* Driver constructors: open the connection and set it up (pragmas,
  * timeouts); the schema is applied by store.c. */

@@ -14,7 +14,7 @@
 #define PKI_OID_TEXT  25
 #define PKI_OID_BYTEA 17
 /* More parameters than any statement here has. */
-#define PKI_PG_MAX_PARAMS 16
+#define PKI_PG_MAX_PARAMS 24
 /* One statement's text after renumbering '?' as $n. */
 #define PKI_PG_MAX_SQL 2048
 /* Parameterised statements prepared once per connection (planning costs
@@ -301,6 +301,7 @@ const pki_rs_ops pki_rs_pg = {
     .rollback = pg_rollback,
     .close = pg_close,
     .schema = pg_schema,
+    .schema_v2 = pki_csaf_pg_schema,
     .lock_head_sql = "SELECT size FROM log_head WHERE id = 1 FOR UPDATE",
     /* Two servers starting on an empty database: one creates the tables. */
     .migrate_lock_sql = "SELECT pg_advisory_xact_lock(7208530201)",

@@ -271,5 +271,6 @@ const pki_rs_ops pki_rs_sqlite = {
     .rollback = sq_rollback,
     .close = sq_close,
     .schema = sqlite_schema,
+    .schema_v2 = pki_csaf_sqlite_schema,
     .lock_head_sql = "SELECT size FROM log_head WHERE id = 1",
 };

@@ -181,6 +181,7 @@ PK_API void pk_regsrv_free(pk_regsrv *s)
 {
     if (!s)
         return;
+    pki_srv_upstream_stop(s); /* before the committer: it may still be storing */
     if (s->committer_started) {
         pthread_mutex_lock(&s->qlock);
         s->stopping = true;
@@ -202,6 +203,7 @@ PK_API void pk_regsrv_free(pk_regsrv *s)
     pk_note_signer_free(s->signer);
     pki_srv_cache_fini(s);
     pki_srv_certs_fini(s);
+    pki_srv_csaf_free(s);
     pthread_rwlock_destroy(&s->trust_lock);
     pthread_mutex_destroy(&s->hlock);
     pthread_mutex_destroy(&s->qlock);

@@ -31,6 +31,7 @@ struct pk_regsrv_http {
     pthread_cond_t idle;
     unsigned pending; /* writes between queueing and their answer being sent */
     bool stopping;
+    bool held;     /* pk_regsrv_http_config.hold until pk_regsrv_http_open */
     char log[256]; /* MHD's last error message (TLS set-up) */
     /* The request deadline: MHD's timeout is for idleness, so a client
      * trickling a byte at a time would hold a connection for ever. */
@@ -253,7 +254,7 @@ static enum MHD_Result access_cb(void *cls, struct MHD_Connection *c, const char
         if (pk_regsrv_preflight(h->s, &rq, &k->rs))
             return send_rs(c, &k->rs);
         const char *cl = MHD_lookup_connection_value(c, MHD_HEADER_KIND, "Content-Length");
-        if (cl && strtoull(cl, NULL, 10) > PK_REGSRV_MAX_BODY) {
+        if (cl && strtoull(cl, NULL, 10) > pk_regsrv_max_body(k->url)) {
             rq.body_too_large = true;
             pk_regsrv_handle(h->s, &rq, &k->rs, NULL, NULL); /* 413, before reading */
             return send_rs(c, &k->rs);
@@ -263,7 +264,8 @@ static enum MHD_Result access_cb(void *cls, struct MHD_Connection *c, const char
     if (*upload_size) {
         size_t n = *upload_size;
         *upload_size = 0;
-        if (k->too_large || n > PK_REGSRV_MAX_BODY - k->len) {
+        size_t max = pk_regsrv_max_body(k->url); /* 16 MiB on the CSAF upload routes */
+        if (k->too_large || n > max - k->len) {
             k->too_large = true; /* drop the rest: never hold more than the limit */
             return MHD_YES;
         }
@@ -271,8 +273,8 @@ static enum MHD_Result access_cb(void *cls, struct MHD_Connection *c, const char
             size_t cap = k->cap ? k->cap : 16384;
             while (cap < k->len + n)
                 cap *= 2;
-            if (cap > PK_REGSRV_MAX_BODY)
-                cap = PK_REGSRV_MAX_BODY;
+            if (cap > max)
+                cap = max;
             uint8_t *b = pki_realloc(k->body, cap);
             if (!b)
                 return MHD_NO;
@@ -282,6 +284,10 @@ static enum MHD_Result access_cb(void *cls, struct MHD_Connection *c, const char
         memcpy(k->body + k->len, upload, n);
         k->len += n;
         return MHD_YES;
+    }
+    if (__atomic_load_n(&h->held, __ATOMIC_ACQUIRE)) {
+        pki_srv_error(&k->rs, 503, "the server is starting; try again in a moment");
+        return send_rs(c, &k->rs);
     }
     request_of(k, method, &rq);
     if (strcmp(method, "POST") != 0) {
@@ -387,6 +393,7 @@ PK_API pk_status pk_regsrv_http_start(pk_regsrv *s, const pk_regsrv_http_config 
     if (!h)
         return PK_E_NOMEM;
     h->s = s;
+    h->held = c->hold;
     pthread_mutex_init(&h->lock, NULL);
     pthread_cond_init(&h->idle, NULL);
     bool v6 = false;
@@ -439,6 +446,12 @@ PK_API pk_status pk_regsrv_http_start(pk_regsrv *s, const pk_regsrv_http_config 
 PK_API unsigned pk_regsrv_http_port(const pk_regsrv_http *h)
 {
     return h->port;
+}
+
+PK_API void pk_regsrv_http_open(pk_regsrv_http *h)
+{
+    if (h)
+        __atomic_store_n(&h->held, false, __ATOMIC_RELEASE);
 }
 
 PK_API void pk_regsrv_http_stop(pk_regsrv_http *h)

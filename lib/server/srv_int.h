@@ -100,6 +100,8 @@ struct pk_regsrv {
     pki_cache_slot cache[PKI_CACHE_SLOTS];
     size_t cache_bytes; /* bodies held, atomically updated */
     pki_certs_slot certs[PKI_CERTS_SLOTS];
+    struct pki_csaf_srv *csaf; /* srv_csaf*.c; NULL until pk_regsrv_csaf_setup */
+    struct pki_csaf_up *up;    /* srv_csaf_pull.c: the --upstream thread, or NULL */
 };
 
 /* The authenticated caller: role PUBLIC when no Authorization header. */
@@ -151,8 +153,10 @@ void *pki_srv_committer(void *arg);
 pk_status pki_srv_checkpoint_init(pk_regsrv *s, char *err, size_t errlen);
 
 /* ---- reads (srv_read.c, srv_log.c) ---- */
-void pki_srv_lookup(pk_regsrv *s, const char *sha256, const char *purl, pk_regsrv_response *rs);
-void pki_srv_cert_get(pk_regsrv *s, const char *id, pk_regsrv_response *rs);
+/* role: the caller's, for the entries' "advisories" (TLPs it may read). */
+void pki_srv_lookup(pk_regsrv *s, const char *sha256, const char *purl, pk_rstore_role role,
+                    pk_regsrv_response *rs);
+void pki_srv_cert_get(pk_regsrv *s, const char *id, pk_rstore_role role, pk_regsrv_response *rs);
 void pki_srv_labs(pk_regsrv *s, const char *lab, pk_regsrv_response *rs);
 void pki_srv_log_checkpoint(pk_regsrv *s, pk_regsrv_response *rs);
 void pki_srv_log_inclusion(pk_regsrv *s, uint64_t index, uint64_t size, pk_regsrv_response *rs);
@@ -184,6 +188,26 @@ bool pki_srv_cache_get(pk_regsrv *s, const char *url, uint64_t size, uint64_t ge
                        pk_regsrv_response *rs);
 void pki_srv_cache_put(pk_regsrv *s, const char *url, uint64_t size, uint64_t gen, const char *now,
                        const pk_regsrv_response *rs);
+
+/* ---- CSAF (srv_csaf*.c) ---- */
+/* The CSAF routes (docs/csaf.md). -1: not a CSAF path (the registry's
+ * routes apply). preflight: 1 when rs holds a refusal before the body, 0
+ * to read the body. Else 1 with rs filled. */
+int pki_srv_csaf(pk_regsrv *s, const pk_regsrv_request *rq, pk_regsrv_response *rs, bool preflight);
+void pki_srv_csaf_free(pk_regsrv *s);
+/* Stops and joins the --upstream thread (srv_csaf_pull.c). */
+void pki_srv_upstream_stop(pk_regsrv *s);
+/* "advisories" of a certificate lookup entry: the open hits on advisories
+ * role may read, one object per advisory (a fresh array; NULL: failed). */
+json_t *pki_srv_csaf_cert_advisories(pk_regsrv *s, pk_rstore *st, const char *cert_id,
+                                     pk_rstore_role role);
+/* Part of the answer cache's key: changes whenever stored advisories or
+ * SBOMs change (so "advisories" in a cached lookup is current). */
+uint64_t pki_srv_csaf_gen(pk_rstore *st);
+/* The authentication and content-type checks of srv_route.c. */
+unsigned pki_srv_authenticate(pk_regsrv *s, const char *auth, pki_caller *c,
+                              pk_regsrv_response *rs);
+bool pki_srv_is_json_type(const char *ct);
 
 /* ---- static files (srv_static.c) ---- */
 /* The embedded file for a path ("/", "/lookup.js", ...) or false. */

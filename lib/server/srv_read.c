@@ -13,6 +13,7 @@ typedef struct rctx {
     pk_regsrv *s;
     pk_rstore *st;
     pk_rstore_checkpoint *cp;
+    pk_rstore_role role; /* the caller's: which advisories an entry lists */
     char now[32];
     char e[PKI_SRV_ERRLEN];
 } rctx;
@@ -184,6 +185,10 @@ static json_t *entry(rctx *r, const pk_rstore_cert *c, const char *sha_hex, bool
     o = head;
     json_object_set_new(o, "revocation_leaf", revleaf);
     json_object_set_new(o, "superseded_by_leaf", supleaf);
+    json_t *adv = pki_srv_csaf_cert_advisories(r->s, r->st, c->id, r->role);
+    if (!adv)
+        goto fail;
+    json_object_set_new(o, "advisories", adv);
     if (with_env)
         json_object_set_new(o, "envelope",
                             json_stringn((const char *)c->envelope.ptr, c->envelope.len));
@@ -227,11 +232,13 @@ static bool lab_leaves(rctx *r, const pk_rstore_certs *cs, json_t *arr)
     return true;
 }
 
-void pki_srv_lookup(pk_regsrv *s, const char *sha256, const char *purl, pk_regsrv_response *rs)
+void pki_srv_lookup(pk_regsrv *s, const char *sha256, const char *purl, pk_rstore_role role,
+                    pk_regsrv_response *rs)
 {
     rctx r;
     if (!begin(s, &r, rs))
         return;
+    r.role = role;
     pk_rstore_certs *cs = NULL;
     uint8_t h[32];
     pk_status st = sha256 ? (pk_sha256_from_hex(sha256, h) == 0
@@ -260,11 +267,12 @@ void pki_srv_lookup(pk_regsrv *s, const char *sha256, const char *purl, pk_regsr
     end(&r);
 }
 
-void pki_srv_cert_get(pk_regsrv *s, const char *id, pk_regsrv_response *rs)
+void pki_srv_cert_get(pk_regsrv *s, const char *id, pk_rstore_role role, pk_regsrv_response *rs)
 {
     rctx r;
     if (!begin(s, &r, rs))
         return;
+    r.role = role;
     pk_rstore_cert *c = NULL;
     if (pk_rstore_cert_by_id(r.st, id, &c, r.e, sizeof r.e) != PK_OK) {
         pki_srv_error(rs, 503, "the database failed");

@@ -260,7 +260,12 @@ static unsigned authenticate(pk_regsrv *s, const char *auth, pki_caller *c, pk_r
     return 0;
 }
 
-static bool is_json_type(const char *ct)
+unsigned pki_srv_authenticate(pk_regsrv *s, const char *auth, pki_caller *c, pk_regsrv_response *rs)
+{
+    return authenticate(s, auth, c, rs);
+}
+
+bool pki_srv_is_json_type(const char *ct)
 {
     if (!ct)
         return false;
@@ -315,7 +320,7 @@ static unsigned head_checks(pk_regsrv *s, const pk_regsrv_request *rq, target *t
         pki_srv_error(rs, 403, "role %s may not do this", pk_rstore_role_str(c->role));
         return 403;
     }
-    if (!is_json_type(rq->content_type)) {
+    if (!pki_srv_is_json_type(rq->content_type)) {
         pki_srv_error(rs, 415, "the body must be application/json");
         return 415;
     }
@@ -327,6 +332,9 @@ PK_API bool pk_regsrv_preflight(pk_regsrv *s, const pk_regsrv_request *rq, pk_re
     target t;
     pki_caller c;
     pk_regsrv_response_clear(rs); /* an earlier answer's body is freed */
+    int cs = pki_srv_csaf(s, rq, rs, true);
+    if (cs >= 0)
+        return cs == 1;
     return head_checks(s, rq, &t, &c, rs) != 0;
 }
 
@@ -382,13 +390,18 @@ static void text_answer(pk_regsrv_response *rs, const char *text)
 }
 
 /* Certificate lookups through the answer cache (srv_cache.c). */
-static void cached(pk_regsrv *s, const char *url, const char *sha, const char *purl, const char *id,
-                   pk_regsrv_response *rs)
+static void cached(pk_regsrv *s, const char *url0, const char *sha, const char *purl,
+                   const char *id, pk_rstore_role role, pk_regsrv_response *rs)
 {
     char e[PKI_SRV_ERRLEN], now[32];
     pk_rstore *st = pki_srv_store(s, e, sizeof e);
     uint64_t size = 0, gen;
     bool keyed = st && pk_rstore_tree_size(st, &size, e, sizeof e) == PK_OK;
+    /* "advisories" differ by role and change with the CSAF tables: both
+     * are part of the key. */
+    char url[PK_REGSRV_MAX_URL + 64];
+    snprintf(url, sizeof url, "%s#%d#%llu", url0, (int)role,
+             (unsigned long long)(st ? pki_srv_csaf_gen(st) : 0));
     pthread_rwlock_rdlock(&s->trust_lock);
     gen = s->trust_gen;
     pthread_rwlock_unlock(&s->trust_lock);
@@ -402,9 +415,9 @@ static void cached(pk_regsrv *s, const char *url, const char *sha, const char *p
         pthread_rwlock_unlock(&s->trust_lock);
     }
     if (id)
-        pki_srv_cert_get(s, id, rs);
+        pki_srv_cert_get(s, id, role, rs);
     else
-        pki_srv_lookup(s, sha, purl, rs);
+        pki_srv_lookup(s, sha, purl, role, rs);
     /* The answer is for the checkpoint it holds, which may be newer than
      * the size read above: cache it only when both agree. */
     uint64_t after;
@@ -414,7 +427,8 @@ static void cached(pk_regsrv *s, const char *url, const char *sha, const char *p
 }
 
 /* GET routes. */
-static void do_get(pk_regsrv *s, const char *url, target *t, pk_regsrv_response *rs)
+static void do_get(pk_regsrv *s, const char *url, target *t, pk_rstore_role role,
+                   pk_regsrv_response *rs)
 {
     char v[MAXQ][1100];
     bool pr[MAXQ];
@@ -440,7 +454,7 @@ static void do_get(pk_regsrv *s, const char *url, target *t, pk_regsrv_response 
             snprintf(msg, sizeof msg, "purl must be 1..1024 bytes");
             break;
         }
-        cached(s, url, pr[0] ? v[0] : NULL, pr[1] ? v[1] : NULL, NULL, rs);
+        cached(s, url, pr[0] ? v[0] : NULL, pr[1] ? v[1] : NULL, NULL, role, rs);
         return;
     }
     case R_INCLUSION:
@@ -480,7 +494,7 @@ static void do_get(pk_regsrv *s, const char *url, target *t, pk_regsrv_response 
             if (!pki_is_hex64(t->arg))
                 pki_srv_error(rs, 404, "no certificate with that id (64 lowercase hex digits)");
             else
-                cached(s, url, NULL, NULL, t->arg, rs);
+                cached(s, url, NULL, NULL, t->arg, role, rs);
             break;
         case R_LABS:
             pki_srv_labs(s, NULL, rs);
@@ -558,10 +572,12 @@ PK_API bool pk_regsrv_handle(pk_regsrv *s, const pk_regsrv_request *rq, pk_regsr
     target t;
     pki_caller c;
     pk_regsrv_response_clear(rs); /* an earlier answer's body is freed */
+    if (pki_srv_csaf(s, rq, rs, false) >= 0)
+        return true;
     if (head_checks(s, rq, &t, &c, rs) != 0)
         return true;
     if (strcmp(rq->method, "GET") == 0) {
-        do_get(s, rq->url, &t, rs);
+        do_get(s, rq->url, &t, c.role, rs);
         return true;
     }
     pki_wjob *job = NULL;

@@ -97,6 +97,26 @@
     return ul;
   }
 
+  /* Open advisories (docs/csaf.md): "open advisory: ID (version N)" with the
+   * CVEs, one line each; only ids the server lets this caller read arrive. */
+  function advisories(list) {
+    if (!Array.isArray(list) || list.length === 0) return null;
+    var ul = el('ul', 'advs');
+    list.slice(0, 100).forEach(function (a) {
+      if (!a || typeof a !== 'object') return;
+      var id = clean(a.id, 256);
+      if (!id) return;
+      var cves = Array.isArray(a.cves) ?
+        a.cves.slice(0, 20).map(function (x) { return clean(x, 64); }).filter(Boolean) : [];
+      var t = 'open advisory: ' + id + (clean(a.version, 64) ? ' (version ' +
+               clean(a.version, 64) + ')' : '') + (cves.length ? ' \u2014 ' + cves.join(', ') : '');
+      ul.appendChild(el('li', null, t));
+    });
+    if (list.length > 100)
+      ul.appendChild(el('li', null, '\u2026 and ' + (list.length - 100) + ' more'));
+    return ul.childNodes.length ? ul : null;
+  }
+
   function certCard(c) {
     var card = el('article', 'cert');
     var status = clean(c.status, 40) || 'UNKNOWN';
@@ -126,6 +146,7 @@
       field(dl, 'Reason for revocation', clean(r.reason, 1024) || 'not given', 'alert');
     }
     field(dl, 'Superseded by', clean(c.superseded_by, 128), 'mono');
+    field(dl, 'Advisories', advisories(c.advisories), 'alert');
     field(dl, 'File matched', clean(c.subject, 1024), 'mono');
     field(dl, 'Package URL', clean(c.purl, 1024), 'mono');
     field(dl, 'CPE', clean(c.cpe, 1024), 'mono');
