@@ -28,6 +28,7 @@ typedef struct prod {
     const char *purl, *cpe; /* the identification helper, borrowed from the tree */
     const char *ref;        /* relationships: the component's product id */
     const char *platform;   /* relationships: the platform's product id */
+    const char *range;      /* a product_version_range branch's "vers:" name */
 } prod;
 
 typedef struct csaf {
@@ -52,6 +53,7 @@ typedef struct ident {
     char ver[CSAF_VER_MAX];
     char distro[32];
     const char *scheme;
+    const char *range; /* prod.range */
 } ident;
 
 /* A string member: NULL when absent or null; *bad set when of another type
@@ -102,7 +104,7 @@ static pk_status add_product(csaf *c, json_t *pr, const char *ref, const char *p
         return pki_imp_fail(c->im, PK_E_LIMIT, c->tid, "more than %u products", PKI_FEED_RECORDS);
     if (!pki_grow((void **)&c->p, &c->cap, c->np + 1, sizeof *c->p))
         return PK_E_NOMEM;
-    c->p[c->np] = (prod){purl, cpe, ref, platform};
+    c->p[c->np] = (prod){purl, cpe, ref, platform, NULL};
     if (pki_smap_put(&c->ids, pid, c->np) == SIZE_MAX - 1)
         return PK_E_NOMEM;
     c->np++;
@@ -135,9 +137,15 @@ static pk_status walk_branches(csaf *c, json_t *branches)
                                 "object product and an array of branches",
                                 sp);
         if (pr) {
+            size_t np = c->np;
             pk_status s = add_product(c, pr, NULL, NULL, "product_tree.branches");
             if (s != PK_OK)
                 return s;
+            const char *cat = json_string_value(json_object_get(b, "category"));
+            const char *nm = json_string_value(json_object_get(b, "name"));
+            if (c->np > np && cat && nm && !strcmp(cat, "product_version_range") &&
+                !strncmp(nm, "vers:", 5))
+                c->p[np].range = nm;
         }
         if (sub && json_array_size(sub)) {
             if (sp == CSAF_MAX_DEPTH)
@@ -210,83 +218,6 @@ static pk_status read_tree(csaf *c, json_t *tree)
 
 /* ---- identities ---- */
 
-static int hexval(char h)
-{
-    const char *x = "0123456789abcdef", *p = h ? strchr(x, h | 0x20) : NULL;
-    return p ? (int)(p - x) : -1;
-}
-
-/* Copies a CPE field as plain text: percent-decoding for the 2.2 URI binding,
- * backslash-unquoting for the 2.3 formatted string. "", "*" and "-" (ANY, NA)
- * give 0 (no value). 1 on a value; -1 when it does not fit or is malformed. */
-static int cpe_plain(const char *s, size_t n, int uri, char *out, size_t cap)
-{
-    if (!n || (n == 1 && (*s == '*' || *s == '-')))
-        return 0;
-    size_t o = 0;
-    for (size_t i = 0; i < n; i++) {
-        char ch = s[i];
-        if (uri && ch == '%') {
-            int a = i + 2 < n ? hexval(s[i + 1]) : -1, b = i + 2 < n ? hexval(s[i + 2]) : -1;
-            if (a < 0 || b < 0)
-                return -1;
-            ch = (char)(a * 16 + b);
-            i += 2;
-        } else if (!uri && ch == '\\') {
-            if (++i == n)
-                return -1;
-            ch = s[i];
-        }
-        if (o + 1 >= cap || (unsigned char)ch < 0x20)
-            return -1;
-        out[o++] = ch;
-    }
-    out[o] = 0;
-    return o ? 1 : 0;
-}
-
-/* vendor, product and version of a CPE in either binding CSAF allows
- * ("cpe:/a:redhat:rhel_aus:8.6::appstream", "cpe:2.3:a:..."). 0 or -1. */
-static int cpe_fields(const char *cpe, char *vendor, char *product, char *ver, size_t cap)
-{
-    int uri = !strncmp(cpe, "cpe:/", 5);
-    if (!uri && strncmp(cpe, "cpe:2.3:", 8))
-        return -1;
-    const char *p = cpe + (uri ? 5 : 8);
-    char *outs[3] = {vendor, product, ver};
-    vendor[0] = product[0] = ver[0] = 0;
-    /* field 0 is the part; then vendor, product, version */
-    for (int f = 0; f < 4; f++) {
-        const char *e = p;
-        while (*e && *e != ':') {
-            if (!uri && *e == '\\' && e[1])
-                e++;
-            e++;
-        }
-        if (f > 0 && cpe_plain(p, (size_t)(e - p), uri, outs[f - 1], cap) < 0)
-            return -1;
-        if (!*e)
-            break;
-        p = e + 1;
-    }
-    return vendor[0] && product[0] ? 0 : -1;
-}
-
-/* "redhat:9" from a Red Hat Enterprise Linux platform CPE
- * (enterprise_linux, or a rhel_* stream such as rhel_aus 8.6); "" otherwise. */
-static void platform_distro(const char *cpe, char *out, size_t cap)
-{
-    char v[64], p[64], ver[64];
-    out[0] = 0;
-    if (!cpe || cpe_fields(cpe, v, p, ver, sizeof v) || strcmp(v, "redhat"))
-        return;
-    if (strcmp(p, "enterprise_linux") && strncmp(p, "rhel", 4))
-        return;
-    size_t n = strspn(ver, "0123456789");
-    if (n && n < 8)
-        snprintf(out, cap, "redhat:%.*s", (int)n, ver);
-}
-
 /* 1 when pid names a product parakh can match; 0 when it cannot: never
  * defined, no purl or CPE, or an identifier that does not parse or does not
  * fit a key (a value problem in one product, not a malformed document). */
@@ -297,10 +228,11 @@ static int resolve(csaf *c, const char *pid, ident *id)
         return 0; /* never defined (CSAF 6.1.1): nothing to match */
     const prod *p = &c->p[i];
     const char *purl = p->purl, *cpe = p->cpe, *plat = NULL;
+    id->range = p->range;
     if (p->ref) {
         size_t j = pki_smap_get(&c->ids, p->ref), k = pki_smap_get(&c->ids, p->platform);
         if (!purl && !cpe && j != SIZE_MAX)
-            purl = c->p[j].purl, cpe = c->p[j].cpe;
+            purl = c->p[j].purl, cpe = c->p[j].cpe, id->range = c->p[j].range;
         if (k != SIZE_MAX)
             plat = c->p[k].cpe;
     }
@@ -325,12 +257,12 @@ static int resolve(csaf *c, const char *pid, ident *id)
                 return 0;
         }
         if (vs == PKI_VS_RPM)
-            platform_distro(plat, id->distro, sizeof id->distro);
+            pki_csaf_platform_distro(plat, id->distro, sizeof id->distro);
         return 1;
     }
     if (cpe) {
         char *v = c->pbuf, *pr = v + PKI_IDENT_MAX + 1, *ver = pr + PKI_IDENT_MAX + 1;
-        if (cpe_fields(cpe, v, pr, ver, PKI_IDENT_MAX + 1) ||
+        if (pki_csaf_cpe_fields(cpe, v, pr, ver, PKI_IDENT_MAX + 1) ||
             pki_vkey_cpe(v, pr, id->key, sizeof id->key) != PK_OK)
             return 0;
         id->scheme = "generic";
@@ -359,6 +291,17 @@ static const struct {
     {"under_investigation", K_INVESTIGATING},
 };
 
+/* A product's own version, else its vers range, else (no version, or a range
+ * that does not parse) every version. */
+static pk_status exact_or_range(pki_spec *sp, const ident *id, const char *v)
+{
+    if (v)
+        return pki_spec_eq(sp, v);
+    if (id->range && pki_vers_spec(sp, id->range) == PK_OK)
+        return PK_OK;
+    return pki_spec_bounds(sp, NULL, NULL, NULL, NULL);
+}
+
 /* Writes one row for a product in a status list, unless an identical row was
  * already written for this document. *rows counts rows written. */
 static pk_status row(csaf *c, const char *vid, int kind, const ident *id, const char *note,
@@ -369,7 +312,7 @@ static pk_status row(csaf *c, const char *vid, int kind, const ident *id, const 
     pk_status s = PK_OK;
     switch (kind) {
     case K_AFFECTED:
-        s = v ? pki_spec_eq(&sp, v) : pki_spec_bounds(&sp, NULL, NULL, NULL, NULL);
+        s = exact_or_range(&sp, id, v);
         break;
     case K_FIRST_AFFECTED:
         s = pki_spec_bounds(&sp, v, NULL, NULL, NULL);
@@ -388,7 +331,7 @@ static pk_status row(csaf *c, const char *vid, int kind, const ident *id, const 
         break;
     default:
         status = kind == K_NOT_AFFECTED ? "not_affected" : "under_investigation";
-        s = v ? pki_spec_eq(&sp, v) : pki_spec_bounds(&sp, NULL, NULL, NULL, NULL);
+        s = exact_or_range(&sp, id, v);
         break;
     }
     if (s != PK_OK)

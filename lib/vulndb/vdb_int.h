@@ -173,6 +173,14 @@ pk_status pki_spec_bounds(pki_spec *s, const char *ge, const char *gt, const cha
 pk_status pki_spec_eq(pki_spec *s, const char *version);
 /* Closes the JSON; returns the NUL-terminated text (s->buf). */
 const char *pki_spec_end(pki_spec *s);
+/* A purl-spec vers range ("vers:deb/>=1.0|<2.0") as events (lib/vulndb/vers.c);
+ * PK_E_FORMAT when it is not one. */
+pk_status pki_vers_spec(pki_spec *s, const char *vers);
+/* lib/vulndb/imp_csaf_cpe.c: vendor, product and version of a CPE 2.2 URI or
+ * 2.3 string (0, or -1 when malformed or a field does not fit cap), and
+ * "redhat:9" from a Red Hat Enterprise Linux platform CPE ("" otherwise). */
+int pki_csaf_cpe_fields(const char *cpe, char *vendor, char *product, char *ver, size_t cap);
+void pki_csaf_platform_distro(const char *cpe, char *out, size_t cap);
 
 /* Evaluates a serialized spec for version v in scheme (a pki_verscheme name).
  * *affected 1/0. Returns -1 if the spec or a version is invalid in the scheme

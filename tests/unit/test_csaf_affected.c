@@ -162,6 +162,64 @@ static void test_errors(void **state)
     free(doc);
 }
 
+/* A product_version_range branch (vers) beside the fixed version: versions
+ * above the fix are affected only where the range says so (before vers
+ * ranges were read, a range product without a version in its purl meant
+ * every version: 3.0.0 and 3.6.0 were reported). */
+static const char RANGE_DOC[] =
+    "{\"document\":{\"category\":\"csaf_security_advisory\",\"csaf_version\":\"2.0\","
+    "\"title\":\"t\",\"tracking\":{\"id\":\"PK-TEST-1\",\"current_release_date\":"
+    "\"2026-11-27T00:00:00Z\",\"initial_release_date\":\"2026-11-27T00:00:00Z\"}},"
+    "\"product_tree\":{\"branches\":[{\"category\":\"product_name\",\"name\":\"gw\","
+    "\"branches\":[{\"category\":\"product_version_range\",\"name\":"
+    "\"vers:npm/>=1.0.0|<2.4.1|!=2.0.0|=3.5.0\",\"product\":{\"name\":\"gw range\","
+    "\"product_id\":\"R\",\"product_identification_helper\":{\"purl\":"
+    "\"pkg:npm/gateway\"}}},{\"category\":\"product_version\",\"name\":"
+    "\"2.4.1\",\"product\":{\"name\":\"gw 2.4.1\",\"product_id\":\"F\","
+    "\"product_identification_helper\":{\"purl\":\"pkg:npm/gateway@2.4.1\"}}}]}]},"
+    "\"vulnerabilities\":[{\"cve\":\"CVE-2026-1000\",\"product_status\":{"
+    "\"known_affected\":[\"R\"],\"fixed\":[\"F\"]}}]}";
+
+static void test_range(void **state)
+{
+    (void)state;
+    static const char *const vers[] = {"0.9.0", "1.0.0", "2.0.0", "2.4.0",
+                                       "2.4.1", "3.0.0", "3.5.0", "3.6.0"};
+    /* 0.9.0: below the fixed 2.4.1, which the importer reads as "what came
+     * before the fix was affected" (Red Hat's convention): conservative */
+    static const int want[] = {1, 1, 1, 1, 0, 0, 1, 0};
+    pk_csaf_target t[8];
+    char purl[8][64];
+    for (int i = 0; i < 8; i++) {
+        snprintf(purl[i], sizeof purl[i], "pkg:npm/gateway@%s", vers[i]);
+        t[i] = (pk_csaf_target){.cert_id = vers[i],
+                                .product = "gateway",
+                                .vendor = "Acme",
+                                .version = vers[i],
+                                .lab = "L",
+                                .purl = purl[i]};
+    }
+    pk_csaf_hits h;
+    char err[512] = "";
+    assert_int_equal(pk_csaf_affected((const uint8_t *)RANGE_DOC, sizeof RANGE_DOC - 1, t, 8, tmp,
+                                      &h, err, sizeof err),
+                     PK_OK);
+    int got[8] = {0};
+    for (size_t i = 0; i < h.count; i++)
+        got[h.items[i].target] = 1;
+    int bad = 0;
+    for (int i = 0; i < 8; i++)
+        if (got[i] != want[i]) {
+            print_error("version %s: affected %d, expected %d\n", vers[i], got[i], want[i]);
+            bad = 1;
+        }
+    for (size_t i = 0; bad && i < h.count; i++)
+        print_error("hit %s: %s %s\n", vers[h.items[i].target], h.items[i].cve, h.items[i].matched);
+    assert_false(bad);
+    pk_csaf_hits_free(&h);
+    assert_int_equal(entries(tmp), 0);
+}
+
 static int setup(void **state)
 {
     (void)state;
@@ -181,6 +239,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_hits),
         cmocka_unit_test(test_errors),
+        cmocka_unit_test(test_range),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }
